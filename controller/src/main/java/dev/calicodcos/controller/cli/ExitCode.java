@@ -1,0 +1,12 @@
+package dev.calicodcos.controller.cli;
+
+/** Exit codes pipelines can rely on. */
+public final class ExitCode {
+    public static final int OK = 0;
+    /** Invalid input, a conflict, or an operation that failed. */
+    public static final int FAILED = 1;
+    /** {@code diff}: 1 means "differences", so errors use 2 (as {@code flux diff} does). */
+    public static final int DIFF_ERROR = 2;
+
+    private ExitCode() {}
+}

@@ -1,0 +1,10 @@
+package dev.calicodcos.controller.cli;
+
+import dev.calicodcos.controller.store.KvStore;
+import dev.calicodcos.reconcilers.etcd.EtcdOptions;
+
+/** Opens the etcd the CLI talks to; a seam so tests can interpose on a real store. */
+@FunctionalInterface
+public interface StoreConnector {
+    KvStore connect(EtcdOptions options);
+}

@@ -1,0 +1,106 @@
+package dev.calicodcos.controller.store;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.PutOption;
+import io.etcd.jetcd.options.WatchOption;
+import io.etcd.jetcd.watch.WatchEvent;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/** {@link KvStore} on jetcd. Library exceptions become {@link StoreException} here and nowhere else. */
+public final class EtcdKvStore implements KvStore {
+    private final Client client;
+    private final Duration timeout;
+
+    public EtcdKvStore(Client client, Duration timeout) {
+        this.client = client;
+        this.timeout = timeout;
+    }
+
+    @Override
+    public Optional<Versioned> get(String key) {
+        GetResponse response = await(client.getKVClient().get(bytes(key)), "read " + key);
+        return response.getKvs().stream().findFirst().map(EtcdKvStore::versioned);
+    }
+
+    @Override
+    public OptionalLong putIfUnchanged(String key, byte[] value, long expectedModRevision) {
+        ByteSequence k = bytes(key);
+        Cmp unchanged = expectedModRevision == 0
+                ? new Cmp(k, Cmp.Op.EQUAL, CmpTarget.createRevision(0))
+                : new Cmp(k, Cmp.Op.EQUAL, CmpTarget.modRevision(expectedModRevision));
+        TxnResponse response = await(client.getKVClient().txn()
+                .If(unchanged)
+                .Then(Op.put(k, ByteSequence.from(value), PutOption.DEFAULT))
+                .commit(), "write " + key);
+        return response.isSucceeded() ? OptionalLong.of(response.getHeader().getRevision()) : OptionalLong.empty();
+    }
+
+    @Override
+    public Watch watch(String key, long fromRevision, Consumer<Optional<Versioned>> onChange, Consumer<Throwable> onError) {
+        WatchOption option = WatchOption.builder().withRevision(fromRevision).build();
+        io.etcd.jetcd.Watch.Watcher watcher = client.getWatchClient().watch(bytes(key), option,
+                io.etcd.jetcd.Watch.listener(response -> {
+                    for (WatchEvent event : response.getEvents()) {
+                        onChange.accept(event.getEventType() == WatchEvent.EventType.DELETE
+                                ? Optional.empty()
+                                : Optional.of(versioned(event.getKeyValue())));
+                    }
+                }, onError));
+        return watcher::close;
+    }
+
+    @Override
+    public long revision() {
+        return await(client.getKVClient().get(bytes("\0")), "read the current revision").getHeader().getRevision();
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+
+    private static Versioned versioned(KeyValue kv) {
+        return new Versioned(kv.getValue().getBytes(), kv.getModRevision(), kv.getCreateRevision());
+    }
+
+    private static ByteSequence bytes(String key) {
+        return ByteSequence.from(key, StandardCharsets.UTF_8);
+    }
+
+    private <T> T await(CompletableFuture<T> future, String what) {
+        try {
+            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new StoreException("etcd did not answer within " + timeout.toSeconds() + "s to " + what, e);
+        } catch (ExecutionException e) {
+            throw new StoreException("etcd refused to " + what + ": " + rootMessage(e), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while waiting for etcd to " + what, e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+}

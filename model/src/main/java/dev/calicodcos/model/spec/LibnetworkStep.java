@@ -1,0 +1,3 @@
+package dev.calicodcos.model.spec;
+
+public record LibnetworkStep(boolean enabled, String image, boolean privileged) {}

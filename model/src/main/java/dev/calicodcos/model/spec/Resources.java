@@ -1,0 +1,3 @@
+package dev.calicodcos.model.spec;
+
+public record Resources(double cpus, int memMb) {}
