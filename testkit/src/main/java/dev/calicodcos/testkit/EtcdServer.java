@@ -22,22 +22,29 @@ public final class EtcdServer implements AutoCloseable {
     private final Path dataDir;
     private final int clientPort;
     private final Path log;
+    private final boolean tls;
 
-    private EtcdServer(Process process, Path dataDir, int clientPort, Path log) {
+    private EtcdServer(Process process, Path dataDir, int clientPort, Path log, boolean tls) {
         this.process = process;
         this.dataDir = dataDir;
         this.clientPort = clientPort;
         this.log = log;
+        this.tls = tls;
     }
 
     public static EtcdServer start() {
+        return start(null);
+    }
+
+    /** With {@code certs}: clients must speak TLS and present a certificate signed by the test CA. */
+    public static EtcdServer start(TestCertificates certs) {
         Path etcd = Executables.find("etcd").orElseThrow(() -> new IllegalStateException(
                 "etcd is not installed: apt-get install etcd-server (or run .ci/run, which installs it)"));
         try {
             Path dataDir = Files.createTempDirectory("calico-dcos-etcd");
             int clientPort = FreePorts.next();
             int peerPort = FreePorts.next();
-            String client = "http://127.0.0.1:" + clientPort;
+            String client = (certs == null ? "http" : "https") + "://127.0.0.1:" + clientPort;
             String peer = "http://127.0.0.1:" + peerPort;
             List<String> command = new ArrayList<>(List.of(etcd.toString(),
                     "--name", "test",
@@ -50,12 +57,16 @@ public final class EtcdServer implements AutoCloseable {
                     "--enable-v2=true",
                     "--log-level", "error",
                     "--logger", "zap"));
+            if (certs != null) {
+                command.addAll(List.of("--cert-file", certs.serverCert().toString(), "--key-file", certs.serverKey().toString(),
+                        "--trusted-ca-file", certs.caCert().toString(), "--client-cert-auth"));
+            }
             Path log = dataDir.resolve("etcd.log");
             Process process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile())
                     .start();
-            EtcdServer server = new EtcdServer(process, dataDir, clientPort, log);
+            EtcdServer server = new EtcdServer(process, dataDir, clientPort, log, certs != null);
             server.awaitHealthy(Duration.ofSeconds(30));
             return server;
         } catch (IOException e) {
@@ -64,7 +75,7 @@ public final class EtcdServer implements AutoCloseable {
     }
 
     public String endpoint() {
-        return "http://127.0.0.1:" + clientPort;
+        return (tls ? "https" : "http") + "://127.0.0.1:" + clientPort;
     }
 
     public int clientPort() {
@@ -96,11 +107,23 @@ public final class EtcdServer implements AutoCloseable {
     }
 
     private boolean healthy() {
+        if (tls) {
+            return listening(); // clients retry; a TLS health probe would need the client certificate
+        }
         try {
             HttpURLConnection c = (HttpURLConnection) URI.create(endpoint() + "/health").toURL().openConnection();
             c.setConnectTimeout(500);
             c.setReadTimeout(500);
             return c.getResponseCode() == 200;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private boolean listening() {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", clientPort), 500);
+            return true;
         } catch (IOException e) {
             return false;
         }
