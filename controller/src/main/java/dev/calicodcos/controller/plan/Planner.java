@@ -1,0 +1,221 @@
+package dev.calicodcos.controller.plan;
+
+import dev.calicodcos.model.agent.AgentPlan;
+import dev.calicodcos.model.agent.StepPhase;
+import dev.calicodcos.model.codec.SpecCodec;
+import dev.calicodcos.model.diff.DocumentDiff;
+import dev.calicodcos.model.diff.FieldChange;
+import dev.calicodcos.model.hash.StepHashes;
+import dev.calicodcos.model.spec.CalicoClusterSpec;
+import dev.calicodcos.model.spec.StepName;
+import dev.calicodcos.model.status.AgentPhase;
+import dev.calicodcos.model.status.AgentStatus;
+import dev.calicodcos.model.status.ClusterEvent;
+import dev.calicodcos.model.status.ClusterStatus;
+import dev.calicodcos.model.status.RolloutStatus;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * The controller's brain, as a pure function: (spec, agents, reports, plans, control, previous
+ * status, now) → plans, plans to delete, and the new status with its events. No I/O, no clock, no
+ * randomness: the same input always gives the same output, so it is tested with tables.
+ */
+public final class Planner {
+    private final SpecCodec codec;
+    private final StepHashes hashes;
+
+    public Planner(SpecCodec codec) {
+        this.codec = codec;
+        this.hashes = new StepHashes(codec);
+    }
+
+    public PlanResult plan(PlanInput in) {
+        CalicoClusterSpec spec = in.cluster().spec();
+        ClusterStatus previous = in.previous();
+        Map<StepName, String> stepHashes = hashes.of(spec);
+        List<ClusterEvent> events = new ArrayList<>();
+        specEvents(in, stepHashes, events);
+
+        Map<String, AgentView> listed = new TreeMap<>();
+        in.agents().forEach(a -> listed.put(a.agentId(), a));
+        Set<String> selected = AgentSelection.select(spec.agents(), in.agents()).stream()
+                .map(AgentView::agentId).collect(Collectors.toCollection(HashSet::new));
+
+        // Agents the master stopped listing keep their plan (and restart slot) for a grace period.
+        Map<String, Instant> goneSince = new TreeMap<>();
+        Set<String> deletePlans = new HashSet<>();
+        for (String agentId : in.plans().keySet()) {
+            if (listed.containsKey(agentId)) {
+                if (!selected.contains(agentId) && !holdsGrant(in.plans().get(agentId))) {
+                    deletePlans.add(agentId);
+                    events.add(event(in, "AgentDeselected", agentId, null, "no longer selected by spec.agents; its node agent is stopped"));
+                }
+                continue;
+            }
+            AgentStatus before = previous.agents().get(agentId);
+            Instant since = before != null && before.goneSince() != null ? before.goneSince() : in.now();
+            if (since.plus(in.goneGracePeriod()).isAfter(in.now())) {
+                goneSince.put(agentId, since);
+            } else {
+                deletePlans.add(agentId);
+                events.add(event(in, "AgentRemoved", agentId, null, "not listed by the Mesos master for "
+                        + in.goneGracePeriod().toSeconds() + "s; its plan and restart slot are released"));
+            }
+        }
+        Set<String> keep = new HashSet<>(selected);
+        keep.addAll(goneSince.keySet());
+        in.plans().keySet().stream().filter(id -> !deletePlans.contains(id)).forEach(keep::add);
+
+        // Agent rows, then the rollout state they imply.
+        Map<String, AgentStatus> rows = new TreeMap<>();
+        for (String agentId : keep) {
+            AgentView view = listed.get(agentId);
+            AgentStatus before = previous.agents().get(agentId);
+            String hostname = view != null ? view.hostname() : before != null ? before.hostname() : agentId;
+            AgentStatus row = AgentPhases.derive(agentId, hostname, in.reports().get(agentId), before, in.specRevision(), goneSince.get(agentId));
+            rows.put(agentId, row);
+            phaseEvents(in, before, row, events);
+        }
+        boolean paused = spec.rollout().paused() || in.control().paused();
+        RolloutStatus rollout = rollout(in, rows, paused, events);
+
+        Map<String, AgentPlan> remaining = new TreeMap<>(in.plans());
+        remaining.keySet().removeAll(deletePlans); // a deleted plan's grant is released with it
+        RestartBudget.Allocation allocation = RestartBudget.allocate(spec.rollout().maxConcurrentRestarts(),
+                !paused && !rollout.halted() && in.invalidSpec().isEmpty(), remaining, in.reports(), selected, in.specRevision(), in.now());
+        grantEvents(in, allocation, events);
+
+        Map<String, AgentPlan> plans = new TreeMap<>();
+        for (String agentId : keep) {
+            if (deletePlans.contains(agentId)) {
+                continue;
+            }
+            plans.put(agentId, new AgentPlan(agentId, in.specRevision(), spec, stepHashes,
+                    Optional.ofNullable(allocation.grants().get(agentId)), paused, false));
+        }
+        RolloutStatus withGrants = new RolloutStatus(allocation.grants().size(), rollout.paused(), rollout.halted(),
+                rollout.haltedSince(), rollout.acceptedFailures());
+        Map<AgentPhase, Integer> counts = new EnumMap<>(AgentPhase.class);
+        rows.values().stream().filter(r -> selected.contains(r.agentId()))
+                .forEach(r -> counts.merge(r.phase(), 1, Integer::sum));
+        StatusConditions.Facts facts = new StatusConditions.Facts(selected.size(), counts, paused, in.control().paused(),
+                rollout.halted(), spec.rollout().maxFailedAgents(), in.invalidSpec());
+        ClusterStatus status = new ClusterStatus(in.observedRevision(), in.specRevision(),
+                StatusConditions.of(facts, previous, in.now()), counts, stepSummary(rows.values()), withGrants, rows,
+                bounded(previous.events(), events), in.now());
+        return new PlanResult(plans, deletePlans, status);
+    }
+
+    private static boolean holdsGrant(AgentPlan plan) {
+        return plan.restartGrant().isPresent();
+    }
+
+    /** Halts when more agents failed than allowed; a spec change or a resume accepts the failures seen so far. */
+    private RolloutStatus rollout(PlanInput in, Map<String, AgentStatus> rows, boolean paused, List<ClusterEvent> events) {
+        RolloutStatus before = in.previous().rollout();
+        Set<String> failed = rows.values().stream().filter(r -> r.phase() == AgentPhase.FAILED)
+                .map(AgentStatus::agentId).collect(Collectors.toSet());
+        Set<String> accepted = new HashSet<>(before.acceptedFailures());
+        accepted.retainAll(failed);
+        boolean specChanged = in.previous().appliedGeneration() != 0 && in.specRevision() != in.previous().appliedGeneration();
+        boolean resumed = before.halted() && in.control().resumedAt() != null && before.haltedSince() != null
+                && in.control().resumedAt().isAfter(before.haltedSince());
+        if (before.halted() && (specChanged || resumed)) {
+            accepted.addAll(failed);
+            events.add(event(in, "RolloutResumed", null, null, specChanged ? "the spec changed" : "resumed by the user"));
+        }
+        Set<String> counting = new HashSet<>(failed);
+        counting.removeAll(accepted);
+        boolean halted = counting.size() > in.cluster().spec().rollout().maxFailedAgents();
+        Instant haltedSince = halted ? (before.halted() && !(specChanged || resumed) ? before.haltedSince() : in.now()) : null;
+        if (halted && haltedSince.equals(in.now())) {
+            events.add(event(in, "RolloutHalted", null, null, counting.size() + " agents failed ("
+                    + counting.stream().sorted().collect(Collectors.joining(", "))
+                    + "), more than maxFailedAgents=" + in.cluster().spec().rollout().maxFailedAgents()));
+        }
+        return new RolloutStatus(0, paused, halted, haltedSince, accepted);
+    }
+
+    private void specEvents(PlanInput in, Map<StepName, String> stepHashes, List<ClusterEvent> events) {
+        if (in.invalidSpec().isPresent() && in.previous().observedGeneration() != in.observedRevision()) {
+            events.add(event(in, "InvalidSpec", null, null, "spec revision " + in.observedRevision()
+                    + " is invalid and was not applied: " + String.join("; ", in.invalidSpec().get())));
+        }
+        if (in.specRevision() == in.previous().appliedGeneration()) {
+            return;
+        }
+        Optional<AgentPlan> older = in.plans().values().stream().filter(p -> p.specRevision() != in.specRevision()).findFirst();
+        if (older.isEmpty()) {
+            events.add(event(in, "SpecApplied", null, null, "spec revision " + in.specRevision() + " in force"));
+            return;
+        }
+        List<String> fields = DocumentDiff.between(codec.toTree(older.get().spec()), codec.toTree(in.cluster().spec())).stream()
+                .map(FieldChange::path).map(p -> "spec." + p).toList();
+        List<String> steps = stepHashes.keySet().stream()
+                .filter(s -> !stepHashes.get(s).equals(older.get().stepHashes().get(s))).map(StepName::id).toList();
+        events.add(event(in, "SpecChanged", null, null, "spec revision " + in.specRevision() + " changes "
+                + (fields.isEmpty() ? "nothing" : String.join(", ", fields)) + "; steps to re-run: "
+                + (steps.isEmpty() ? "none" : String.join(", ", steps))));
+    }
+
+    private static void phaseEvents(PlanInput in, AgentStatus before, AgentStatus now, List<ClusterEvent> events) {
+        if (before == null) {
+            events.add(event(in, "AgentSelected", now.agentId(), null, now.hostname() + " joins the rollout"));
+            return;
+        }
+        if (before.phase() == now.phase()) {
+            return;
+        }
+        switch (now.phase()) {
+            case READY -> events.add(event(in, "AgentReady", now.agentId(), null, "every step converged at spec revision " + now.specRevision()));
+            case FAILED -> events.add(event(in, "AgentFailed", now.agentId(), failedStep(now), now.message()));
+            case BLOCKED -> events.add(event(in, "AgentBlocked", now.agentId(), null, now.message()));
+            case LOST -> events.add(event(in, "AgentLost", now.agentId(), null, now.message()));
+            case GONE -> events.add(event(in, "AgentGone", now.agentId(), null, now.message()));
+            default -> { }
+        }
+    }
+
+    private static String failedStep(AgentStatus row) {
+        return row.steps().entrySet().stream().filter(e -> e.getValue().phase() == StepPhase.FAILED)
+                .map(e -> e.getKey().id()).findFirst().orElse(null);
+    }
+
+    private static void grantEvents(PlanInput in, RestartBudget.Allocation allocation, List<ClusterEvent> events) {
+        allocation.released().forEach((agentId, grant) -> events.add(event(in, "RestartReleased", agentId, grant.step().id(),
+                "restart slot released")));
+        allocation.issued().forEach((agentId, grant) -> events.add(event(in, "RestartGranted", agentId, grant.step().id(),
+                "may restart for " + grant.step().id() + " at " + grant.desiredHash().substring(0, 12)
+                        + " (spec revision " + in.specRevision() + ")")));
+    }
+
+    private static Map<StepName, Map<StepPhase, Integer>> stepSummary(Collection<AgentStatus> rows) {
+        Map<StepName, Map<StepPhase, Integer>> summary = new EnumMap<>(StepName.class);
+        for (AgentStatus row : rows) {
+            row.steps().forEach((step, cell) ->
+                    summary.computeIfAbsent(step, s -> new EnumMap<>(StepPhase.class)).merge(cell.phase(), 1, Integer::sum));
+        }
+        return summary;
+    }
+
+    private static List<ClusterEvent> bounded(List<ClusterEvent> old, List<ClusterEvent> added) {
+        List<ClusterEvent> all = new ArrayList<>(old);
+        all.addAll(added);
+        return all.size() <= ClusterStatus.MAX_EVENTS ? all : all.subList(all.size() - ClusterStatus.MAX_EVENTS, all.size());
+    }
+
+    private static ClusterEvent event(PlanInput in, String reason, String agentId, String step, String message) {
+        return new ClusterEvent(in.now(), in.specRevision(), reason, agentId, step, message);
+    }
+
+}

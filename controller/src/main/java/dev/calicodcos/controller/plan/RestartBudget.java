@@ -1,0 +1,87 @@
+package dev.calicodcos.controller.plan;
+
+import dev.calicodcos.model.agent.AgentPlan;
+import dev.calicodcos.model.agent.AgentReport;
+import dev.calicodcos.model.agent.RestartGrant;
+import dev.calicodcos.model.agent.StepPhase;
+import dev.calicodcos.model.agent.StepReport;
+import dev.calicodcos.model.spec.StepName;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The one safety rule: at most {@code max} agents hold a restart grant at once. A grant is kept
+ * until its step is settled at the granted hash (a failed agent keeps it: its slot stays taken),
+ * and released early only when the node agent has moved on to another hash without restarting.
+ */
+final class RestartBudget {
+    private RestartBudget() {}
+
+    /** Grants after this round: kept ones and new ones, by agent; {@code issued} lists the new ones. */
+    record Allocation(Map<String, RestartGrant> grants, Map<String, RestartGrant> issued, Map<String, RestartGrant> released) {}
+
+    static Allocation allocate(int max, boolean mayGrant, Map<String, AgentPlan> currentPlans, Map<String, AgentReport> reports,
+                               Set<String> eligible, long specRevision, Instant now) {
+        Map<String, RestartGrant> grants = new TreeMap<>();
+        Map<String, RestartGrant> released = new TreeMap<>();
+        currentPlans.forEach((agentId, plan) -> plan.restartGrant().ifPresent(grant -> {
+            if (stillNeeded(grant, reports.get(agentId))) {
+                grants.put(agentId, grant);
+            } else {
+                released.put(agentId, grant);
+            }
+        }));
+        Map<String, RestartGrant> issued = new LinkedHashMap<>();
+        if (mayGrant) {
+            for (Candidate c : candidates(reports, eligible, grants.keySet(), specRevision)) {
+                if (grants.size() >= max) {
+                    break;
+                }
+                RestartGrant grant = new RestartGrant(c.step(), c.report().desiredHash(), now);
+                grants.put(c.agentId(), grant);
+                issued.put(c.agentId(), grant);
+            }
+        }
+        return new Allocation(grants, issued, released);
+    }
+
+    private static boolean stillNeeded(RestartGrant grant, AgentReport report) {
+        StepReport step = report == null ? null : report.steps().get(grant.step());
+        if (step == null) {
+            return true; // no news (the agent may be restarting right now): keep the slot
+        }
+        boolean sameHash = step.desiredHash().equals(grant.desiredHash());
+        if (sameHash) {
+            return !step.phase().settled();
+        }
+        return step.phase() == StepPhase.RESTARTING;
+    }
+
+    private record Candidate(String agentId, StepName step, StepReport report) {}
+
+    /** Agents waiting for a grant at the current spec, longest-waiting first. */
+    private static List<Candidate> candidates(Map<String, AgentReport> reports, Set<String> eligible, Set<String> holding, long specRevision) {
+        return reports.values().stream()
+                .filter(r -> eligible.contains(r.agentId()) && !holding.contains(r.agentId()) && r.specRevision() == specRevision)
+                .map(RestartBudget::waiting)
+                .flatMap(Optional::stream)
+                .sorted(Comparator.comparing((Candidate c) -> c.report().since()).thenComparing(Candidate::agentId))
+                .toList();
+    }
+
+    private static Optional<Candidate> waiting(AgentReport report) {
+        for (StepName step : StepName.values()) {
+            StepReport s = report.steps().get(step);
+            if (s != null && s.phase() == StepPhase.AWAITING_RESTART) {
+                return Optional.of(new Candidate(report.agentId(), step, s));
+            }
+        }
+        return Optional.empty();
+    }
+}
