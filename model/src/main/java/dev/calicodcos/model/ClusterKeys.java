@@ -21,6 +21,11 @@ public record ClusterKeys(String prefix, String cluster) {
         return clusterRoot() + "/status";
     }
 
+    /** Written by {@code pause} and {@code resume}, so that the stored spec stays what the user wrote. */
+    public String control() {
+        return clusterRoot() + "/control";
+    }
+
     public String agentsPrefix() {
         return clusterRoot() + "/agents/";
     }
@@ -33,12 +38,19 @@ public record ClusterKeys(String prefix, String cluster) {
         return agentsPrefix() + agentId + "/report";
     }
 
-    public String eventsPrefix() {
-        return clusterRoot() + "/events/";
+    /** The etcd election every controller replica campaigns in. */
+    public String election() {
+        return prefix + "/controller/leader";
     }
 
-    public String leader() {
-        return prefix + "/controller/leader";
+    /** Splits an agent key ({@code …/agents/<id>/plan}) into the agent id, when it is one. */
+    public java.util.Optional<String> agentOf(String key) {
+        if (!key.startsWith(agentsPrefix())) {
+            return java.util.Optional.empty();
+        }
+        String rest = key.substring(agentsPrefix().length());
+        int slash = rest.indexOf('/');
+        return slash <= 0 ? java.util.Optional.empty() : java.util.Optional.of(rest.substring(0, slash));
     }
 
     public String frameworkId() {

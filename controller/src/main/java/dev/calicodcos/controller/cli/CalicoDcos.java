@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Installs Calico on every agent of a DC/OS cluster and keeps it there.",
-        subcommands = {ValidateCommand.class, ApplyCommand.class, GetCommand.class, DiffCommand.class})
+        subcommands = {ValidateCommand.class, ApplyCommand.class, GetCommand.class, DiffCommand.class, StatusCommand.class,
+                ControlCommands.Pause.class, ControlCommands.Resume.class})
 public final class CalicoDcos implements Runnable {
     static final Duration ETCD_TIMEOUT = Duration.ofSeconds(10);
 

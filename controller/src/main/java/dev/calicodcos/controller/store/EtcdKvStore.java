@@ -8,13 +8,18 @@ import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +40,30 @@ public final class EtcdKvStore implements KvStore {
     public Optional<Versioned> get(String key) {
         GetResponse response = await(client.getKVClient().get(bytes(key)), "read " + key);
         return response.getKvs().stream().findFirst().map(EtcdKvStore::versioned);
+    }
+
+    @Override
+    public SortedMap<String, Versioned> list(String prefix) {
+        ByteSequence p = bytes(prefix);
+        GetResponse response = await(client.getKVClient().get(p, GetOption.builder().isPrefix(true).build()), "list " + prefix);
+        SortedMap<String, Versioned> out = new TreeMap<>();
+        for (KeyValue kv : response.getKvs()) {
+            out.put(kv.getKey().toString(StandardCharsets.UTF_8), versioned(kv));
+        }
+        return out;
+    }
+
+    @Override
+    public boolean commit(Fence fence, List<Write> writes) {
+        if (writes.isEmpty()) {
+            return true;
+        }
+        Op[] ops = writes.stream().map(EtcdKvStore::op).toArray(Op[]::new);
+        TxnResponse response = await(client.getKVClient().txn()
+                .If(new Cmp(bytes(fence.key()), Cmp.Op.EQUAL, CmpTarget.createRevision(fence.createRevision())))
+                .Then(ops)
+                .commit(), "write " + writes.size() + " keys as leader");
+        return response.isSucceeded();
     }
 
     @Override
@@ -65,6 +94,15 @@ public final class EtcdKvStore implements KvStore {
     }
 
     @Override
+    public Watch watchPrefix(String prefix, long fromRevision, Consumer<String> onChange, Consumer<Throwable> onError) {
+        WatchOption option = WatchOption.builder().isPrefix(true).withRevision(fromRevision).build();
+        io.etcd.jetcd.Watch.Watcher watcher = client.getWatchClient().watch(bytes(prefix), option,
+                io.etcd.jetcd.Watch.listener(response -> response.getEvents().forEach(
+                        event -> onChange.accept(event.getKeyValue().getKey().toString(StandardCharsets.UTF_8))), onError));
+        return watcher::close;
+    }
+
+    @Override
     public long revision() {
         return await(client.getKVClient().get(bytes("\0")), "read the current revision").getHeader().getRevision();
     }
@@ -72,6 +110,13 @@ public final class EtcdKvStore implements KvStore {
     @Override
     public void close() {
         client.close();
+    }
+
+    private static Op op(Write write) {
+        if (write instanceof Put put) {
+            return Op.put(bytes(put.key()), ByteSequence.from(put.value()), PutOption.DEFAULT);
+        }
+        return Op.delete(bytes(write.key()), DeleteOption.DEFAULT);
     }
 
     private static Versioned versioned(KeyValue kv) {

@@ -242,6 +242,21 @@ class SpecCommandsAgainstEtcdTest {
         }
 
         @Override
+        public java.util.SortedMap<String, Versioned> list(String prefix) {
+            return delegate.list(prefix);
+        }
+
+        @Override
+        public boolean commit(Fence fence, List<Write> writes) {
+            return delegate.commit(fence, writes);
+        }
+
+        @Override
+        public Watch watchPrefix(String prefix, long fromRevision, Consumer<String> onChange, Consumer<Throwable> onError) {
+            return delegate.watchPrefix(prefix, fromRevision, onChange, onError);
+        }
+
+        @Override
         public Watch watch(String key, long fromRevision, Consumer<Optional<Versioned>> onChange, Consumer<Throwable> onError) {
             return delegate.watch(key, fromRevision, onChange, onError);
         }

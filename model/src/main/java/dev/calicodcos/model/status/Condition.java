@@ -1,5 +1,6 @@
 package dev.calicodcos.model.status;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.time.Instant;
 
 /**
@@ -13,6 +14,7 @@ public record Condition(String type, String status, String reason, String messag
     public static final String PAUSED = "Paused";
     public static final String INVALID_SPEC = "InvalidSpec";
 
+    @JsonIgnore
     public boolean isTrue() {
         return "True".equals(status);
     }

@@ -1,0 +1,131 @@
+package dev.calicodcos.controller;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.calicodcos.controller.agents.AgentSource;
+import dev.calicodcos.controller.agents.PolledAgents;
+import dev.calicodcos.controller.election.EtcdLeaderElection;
+import dev.calicodcos.controller.http.ControllerHttpServer;
+import dev.calicodcos.controller.loop.ClusterReconciler;
+import dev.calicodcos.controller.loop.ClusterWatches;
+import dev.calicodcos.controller.loop.ReconcileLoop;
+import dev.calicodcos.controller.store.EtcdKvStore;
+import dev.calicodcos.controller.store.KvStore;
+import dev.calicodcos.model.ClusterKeys;
+import dev.calicodcos.model.codec.SpecCodec;
+import dev.calicodcos.model.status.AgentPhase;
+import dev.calicodcos.model.status.ClusterStatus;
+import io.etcd.jetcd.Client;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The controller process, wired: election, watches, agent poll and reconcile loop for one cluster,
+ * plus its HTTP server. Every replica runs all of it; only the elected leader's passes write.
+ */
+public final class Controller implements AutoCloseable {
+
+    /**
+     * @param goneGracePeriod how long an agent the master stops listing keeps its plan and restart slot
+     * @param identity        what this replica writes into the election (host:port), for people reading etcd
+     */
+    public record Settings(ClusterKeys keys, Duration resync, Duration agentPoll, Duration goneGracePeriod,
+                           Duration leaseTtl, String identity, InetSocketAddress http, Optional<Path> jar) {}
+
+    private final List<AutoCloseable> parts = new ArrayList<>();
+    private final EtcdLeaderElection election;
+    private final ControllerHttpServer http;
+    private final ClusterReconciler reconciler;
+
+    private Controller(Settings settings, Client etcd, AgentSource agentSource, Clock clock, PrometheusMeterRegistry registry) {
+        SpecCodec codec = new SpecCodec();
+        KvStore kv = new EtcdKvStore(etcd, Duration.ofSeconds(10));
+        ReconcileLoop[] loop = new ReconcileLoop[1];
+        Runnable trigger = () -> loop[0].trigger();
+        PolledAgents agents = new PolledAgents(agentSource, trigger);
+        reconciler = new ClusterReconciler(kv, settings.keys(), codec, agents, clock, settings.goneGracePeriod());
+        election = new EtcdLeaderElection(etcd, settings.keys().election(), settings.identity(), settings.leaseTtl(), trigger);
+        loop[0] = new ReconcileLoop(reconciler, election, settings.resync(), registry);
+        ClusterWatches watches = new ClusterWatches(kv, settings.keys(), trigger);
+        registerGauges(registry);
+        try {
+            http = new ControllerHttpServer(settings.http(), settings.keys().cluster(), () -> currentStatus(kv, codec.json(), settings.keys()),
+                    () -> etcdReachable(kv), registry, codec.json(), settings.jar());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot serve HTTP on " + settings.http() + ": " + e.getMessage(), e);
+        }
+        // Close in reverse order of start.
+        parts.addAll(List.of(http, watches, election, loop[0], agents, kv));
+        http.start();
+        agents.start(settings.agentPoll());
+        election.start();
+        watches.start();
+    }
+
+    public static Controller start(Settings settings, Client etcd, AgentSource agents, Clock clock, PrometheusMeterRegistry registry) {
+        return new Controller(settings, etcd, agents, clock, registry);
+    }
+
+    public boolean isLeader() {
+        return election.isLeader();
+    }
+
+    public int httpPort() {
+        return http.port();
+    }
+
+    private void registerGauges(PrometheusMeterRegistry registry) {
+        for (AgentPhase phase : AgentPhase.values()) {
+            Gauge.builder("calico_dcos_agents", reconciler, r -> r.lastStatus().agentCounts().getOrDefault(phase, 0))
+                    .description("Selected agents by phase").tag("phase", phase.name().toLowerCase()).register(registry);
+        }
+        Gauge.builder("calico_dcos_restarts_in_flight", reconciler, r -> r.lastStatus().rollout().grantsInFlight())
+                .description("Agents holding a restart grant").register(registry);
+        Gauge.builder("calico_dcos_leader", this, c -> c.isLeader() ? 1 : 0).description("1 on the leader").register(registry);
+    }
+
+    /** Standbys serve the leader's status from etcd. */
+    private static ClusterStatus currentStatus(KvStore kv, ObjectMapper json, ClusterKeys keys) {
+        try {
+            return kv.get(keys.status()).map(v -> read(json, v.value())).orElse(ClusterStatus.empty());
+        } catch (RuntimeException e) {
+            return ClusterStatus.empty();
+        }
+    }
+
+    private static ClusterStatus read(ObjectMapper json, byte[] bytes) {
+        try {
+            return json.readValue(bytes, ClusterStatus.class);
+        } catch (IOException e) {
+            return ClusterStatus.empty();
+        }
+    }
+
+    private static boolean etcdReachable(KvStore kv) {
+        try {
+            kv.revision();
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        for (int i = 0; i < parts.size(); i++) {
+            try {
+                parts.get(i).close();
+            } catch (Exception ignored) {
+                // closing the rest matters more
+            }
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package dev.calicodcos.controller.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.calicodcos.controller.Controller;
+import dev.calicodcos.controller.loop.ScriptedNodeAgents;
+import dev.calicodcos.controller.plan.AgentView;
+import dev.calicodcos.controller.store.EtcdKvStore;
+import dev.calicodcos.controller.store.KvStore;
+import dev.calicodcos.model.ClusterKeys;
+import dev.calicodcos.model.Specs;
+import dev.calicodcos.reconcilers.etcd.EtcdClients;
+import dev.calicodcos.reconcilers.etcd.EtcdOptions;
+import dev.calicodcos.testkit.EtcdServer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** status, status --wait, pause and resume against a running controller and real etcd. */
+class StatusAndControlCommandsTest {
+    private static EtcdServer etcd;
+
+    private final Cli cli = new Cli(options -> new EtcdKvStore(EtcdClients.connect(options), Duration.ofSeconds(5)));
+    private String prefix;
+    private KvStore kv;
+    private ScriptedNodeAgents nodeAgents;
+    private Controller controller;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startEtcd() {
+        etcd = EtcdServer.start();
+    }
+
+    @AfterAll
+    static void stopEtcd() {
+        etcd.close();
+    }
+
+    @BeforeEach
+    void setUp() {
+        prefix = "/s-" + UUID.randomUUID();
+        kv = new EtcdKvStore(EtcdClients.connect(EtcdOptions.plain(etcd.endpoint())), Duration.ofSeconds(5));
+        nodeAgents = new ScriptedNodeAgents(kv, new ClusterKeys(prefix, "default")).start();
+    }
+
+    @AfterEach
+    void tearDown() {
+        nodeAgents.close();
+        if (controller != null) {
+            controller.close();
+        }
+        kv.close();
+    }
+
+    private void startController() {
+        List<AgentView> agents = new ArrayList<>();
+        IntStream.rangeClosed(1, 3).forEach(i -> agents.add(new AgentView("agent-" + i, "host-" + i, Set.of("*"), Map.of(), true)));
+        controller = Controller.start(new Controller.Settings(new ClusterKeys(prefix, "default"), Duration.ofSeconds(2),
+                        Duration.ofMillis(200), Duration.ofSeconds(30), Duration.ofSeconds(2), "test",
+                        new InetSocketAddress("127.0.0.1", 0), Optional.empty()),
+                EtcdClients.connect(EtcdOptions.plain(etcd.endpoint())), () -> agents, Clock.systemUTC(),
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    }
+
+    private Cli.Run run(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--etcd-endpoints", etcd.endpoint(), "--prefix", prefix));
+        return cli.run(all.toArray(String[]::new));
+    }
+
+    private void apply(String yaml) throws IOException {
+        Path file = Files.writeString(dir.resolve(UUID.randomUUID() + ".yaml"), yaml);
+        assertThat(run("apply", "-f", file.toString()).exitCode()).isZero();
+    }
+
+    @Test
+    void statusWaitPrintsProgressAndExitsZeroOnceTheNewestSpecIsReady() throws IOException {
+        startController();
+        apply(Specs.MINIMAL_YAML);
+
+        Cli.Run run = run("status", "--wait", "--timeout", "60s", "--poll", "100ms");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("agents ready", "Ready=True (Converged): 3/3 agents ready");
+        assertThat(run.out().lines().count()).isGreaterThan(1);
+    }
+
+    @Test
+    void statusPrintsConditionsAndTheAgentStepGrid() throws IOException {
+        startController();
+        apply(Specs.MINIMAL_YAML);
+        assertThat(run("status", "--wait", "--timeout", "60s", "--poll", "100ms").exitCode()).isZero();
+
+        Cli.Run run = run("status");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("CONDITION", "Ready", "AGENT", "dockerClusterStore", "agent-2", "host-2", "READY");
+    }
+
+    @Test
+    void statusWaitExitsOneWhenTheRolloutHalts() throws IOException {
+        nodeAgents.failOn(List.of("agent-2"));
+        startController();
+        apply(Specs.MINIMAL_YAML);
+
+        Cli.Run run = run("status", "--wait", "--timeout", "60s", "--poll", "100ms");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out()).contains("Degraded=True (RolloutHalted)");
+    }
+
+    @Test
+    void statusWaitExitsOneForAnInvalidSpec() throws IOException {
+        startController();
+        apply(Specs.MINIMAL_YAML);
+        long revision = kv.get(new ClusterKeys(prefix, "default").spec()).orElseThrow().modRevision();
+        kv.putIfUnchanged(new ClusterKeys(prefix, "default").spec(), "kind: [".getBytes(), revision);
+
+        Cli.Run run = run("status", "--wait", "--timeout", "60s", "--poll", "100ms");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.out()).contains("InvalidSpec=True");
+    }
+
+    @Test
+    void statusWaitTimesOutWithExitTwo() throws IOException {
+        apply(Specs.MINIMAL_YAML);
+
+        Cli.Run run = run("status", "--wait", "--timeout", "1s", "--poll", "100ms");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.out()).contains("waiting for the controller's first status", "timed out after 1s");
+    }
+
+    @Test
+    void pauseHoldsEveryRestartAndResumeLetsTheRolloutFinish() throws IOException {
+        assertThat(run("pause").out()).isEqualTo("calicocluster/default paused\n");
+        startController();
+        apply(Specs.MINIMAL_YAML);
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(run("status").out()).contains("Paused", "PausedByUser", "AWAITING_RESTART"));
+        assertThat(nodeAgents.maxConcurrentRestarts()).isZero();
+
+        assertThat(run("resume").out()).isEqualTo("calicocluster/default resumed\n");
+        assertThat(run("status", "--wait", "--timeout", "60s", "--poll", "100ms").exitCode()).isZero();
+    }
+
+    @Test
+    void resumeLiftsAHaltCausedByFailures() throws IOException {
+        nodeAgents.failOn(List.of("agent-1"));
+        startController();
+        apply(Specs.MINIMAL_YAML);
+        assertThat(run("status", "--wait", "--timeout", "60s", "--poll", "100ms").exitCode()).isEqualTo(1);
+
+        run("resume");
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(nodeAgents.restarts("agent-2")).isEqualTo(1);
+            assertThat(nodeAgents.restarts("agent-3")).isEqualTo(1);
+        });
+    }
+}
