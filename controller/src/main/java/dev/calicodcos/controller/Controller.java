@@ -10,15 +10,22 @@ import dev.calicodcos.controller.loop.ClusterWatches;
 import dev.calicodcos.controller.loop.ReconcileLoop;
 import dev.calicodcos.controller.store.EtcdKvStore;
 import dev.calicodcos.controller.store.KvStore;
+import dev.calicodcos.controller.store.MeteredKvStore;
 import dev.calicodcos.model.ClusterKeys;
 import dev.calicodcos.model.codec.SpecCodec;
 import dev.calicodcos.model.status.AgentPhase;
 import dev.calicodcos.model.status.ClusterStatus;
 import io.etcd.jetcd.Client;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryType;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -47,7 +54,7 @@ public final class Controller implements AutoCloseable {
 
     private Controller(Settings settings, Client etcd, AgentSource agentSource, Clock clock, PrometheusMeterRegistry registry) {
         SpecCodec codec = new SpecCodec();
-        KvStore kv = new EtcdKvStore(etcd, Duration.ofSeconds(10));
+        KvStore kv = new MeteredKvStore(new EtcdKvStore(etcd, Duration.ofSeconds(10)), registry);
         ReconcileLoop[] loop = new ReconcileLoop[1];
         Runnable trigger = () -> loop[0].trigger();
         PolledAgents agents = new PolledAgents(agentSource, trigger);
@@ -90,6 +97,16 @@ public final class Controller implements AutoCloseable {
         Gauge.builder("calico_dcos_restarts_in_flight", reconciler, r -> r.lastStatus().rollout().grantsInFlight())
                 .description("Agents holding a restart grant").register(registry);
         Gauge.builder("calico_dcos_leader", this, c -> c.isLeader() ? 1 : 0).description("1 on the leader").register(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        Gauge.builder("calico_dcos_process_cpu_seconds", ManagementFactory.getOperatingSystemMXBean(),
+                        os -> os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() / 1e9 : Double.NaN)
+                .description("CPU time used by this process").register(registry);
+        Gauge.builder("calico_dcos_heap_peak_bytes", () -> ManagementFactory.getMemoryPoolMXBeans().stream()
+                        .filter(pool -> pool.getType() == MemoryType.HEAP).mapToLong(pool -> pool.getPeakUsage().getUsed()).sum())
+                .description("Peak heap used since start, summed over heap pools").register(registry);
     }
 
     /** Standbys serve the leader's status from etcd. */
