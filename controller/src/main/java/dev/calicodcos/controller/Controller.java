@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.calicodcos.controller.agents.AgentSource;
 import dev.calicodcos.controller.agents.PolledAgents;
 import dev.calicodcos.controller.election.EtcdLeaderElection;
+import dev.calicodcos.controller.election.Leadership;
+import dev.calicodcos.controller.fleet.NodeAgentFleet;
 import dev.calicodcos.controller.http.ControllerHttpServer;
 import dev.calicodcos.controller.loop.ClusterReconciler;
 import dev.calicodcos.controller.loop.ClusterWatches;
@@ -52,15 +54,32 @@ public final class Controller implements AutoCloseable {
     private final ControllerHttpServer http;
     private final ClusterReconciler reconciler;
 
-    private Controller(Settings settings, Client etcd, AgentSource agentSource, Clock clock, PrometheusMeterRegistry registry) {
+    /** Builds the fleet once the store and the election exist (its framework id writes are fenced). */
+    @FunctionalInterface
+    public interface FleetFactory {
+        NodeAgentFleet create(KvStore kv, Leadership leadership, PrometheusMeterRegistry registry);
+    }
+
+    private Controller(Settings settings, Client etcd, AgentSource agentSource, FleetFactory fleets, Clock clock,
+                       PrometheusMeterRegistry registry) {
         SpecCodec codec = new SpecCodec();
         KvStore kv = new MeteredKvStore(new EtcdKvStore(etcd, Duration.ofSeconds(10)), registry);
         ReconcileLoop[] loop = new ReconcileLoop[1];
+        NodeAgentFleet[] fleet = new NodeAgentFleet[1];
         Runnable trigger = () -> loop[0].trigger();
         PolledAgents agents = new PolledAgents(agentSource, trigger);
         reconciler = new ClusterReconciler(kv, settings.keys(), codec, agents, clock, settings.goneGracePeriod());
-        election = new EtcdLeaderElection(etcd, settings.keys().election(), settings.identity(), settings.leaseTtl(), trigger);
-        loop[0] = new ReconcileLoop(reconciler, election, settings.resync(), registry);
+        election = new EtcdLeaderElection(etcd, settings.keys().election(), settings.identity(), settings.leaseTtl(), () -> {
+            if (isLeader()) {
+                fleet[0].lead();
+            } else {
+                fleet[0].standDown();
+            }
+            trigger.run();
+        });
+        fleet[0] = fleets.create(kv, election, registry);
+        loop[0] = new ReconcileLoop(reconciler, election, settings.resync(), registry,
+                () -> fleet[0].setDesired(reconciler.plannedAgents()));
         ClusterWatches watches = new ClusterWatches(kv, settings.keys(), trigger);
         registerGauges(registry);
         try {
@@ -70,15 +89,16 @@ public final class Controller implements AutoCloseable {
             throw new UncheckedIOException("cannot serve HTTP on " + settings.http() + ": " + e.getMessage(), e);
         }
         // Close in reverse order of start.
-        parts.addAll(List.of(http, watches, election, loop[0], agents, kv));
+        parts.addAll(List.of(http, watches, election, fleet[0], loop[0], agents, kv));
         http.start();
         agents.start(settings.agentPoll());
         election.start();
         watches.start();
     }
 
-    public static Controller start(Settings settings, Client etcd, AgentSource agents, Clock clock, PrometheusMeterRegistry registry) {
-        return new Controller(settings, etcd, agents, clock, registry);
+    public static Controller start(Settings settings, Client etcd, AgentSource agents, FleetFactory fleets, Clock clock,
+                                   PrometheusMeterRegistry registry) {
+        return new Controller(settings, etcd, agents, fleets, clock, registry);
     }
 
     public boolean isLeader() {

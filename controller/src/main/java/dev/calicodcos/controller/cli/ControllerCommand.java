@@ -3,21 +3,37 @@ package dev.calicodcos.controller.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.calicodcos.controller.Controller;
 import dev.calicodcos.controller.agents.MesosAgentSource;
+import dev.calicodcos.controller.dcos.DcosAuthInterceptor;
+import dev.calicodcos.controller.dcos.DcosTokenProvider;
+import dev.calicodcos.controller.dcos.IamLogin;
+import dev.calicodcos.controller.dcos.ServiceAccount;
+import dev.calicodcos.controller.fleet.MesosFleet;
+import dev.calicodcos.controller.fleet.NodeAgentFleet;
+import dev.calicodcos.controller.fleet.NodeAgentTaskFactory;
+import dev.calicodcos.controller.http.ControllerHttpServer;
 import dev.calicodcos.controller.mesos.HttpMesosMaster;
 import dev.calicodcos.controller.mesos.MasterClientConfig;
 import dev.calicodcos.controller.mesos.MasterEndpoint;
 import dev.calicodcos.model.codec.Durations;
+import dev.calicodcos.model.hash.StepHashes;
 import dev.calicodcos.reconcilers.etcd.EtcdClients;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -35,6 +51,10 @@ final class ControllerCommand extends EtcdCommand {
     @Option(names = "--http-port", defaultValue = "${env:PORT0:-8080}", description = "HTTP port (env PORT0; default ${DEFAULT-VALUE}).")
     int httpPort;
 
+    @Option(names = "--advertise-url", defaultValue = "${env:CALICO_DCOS_ADVERTISE_URL}",
+            description = "How agents reach this controller's HTTP server (for the jar); default http://$HOST:<http-port>.")
+    String advertiseUrl;
+
     @Option(names = "--resync", defaultValue = "30s", description = "Full reconcile at least this often (default ${DEFAULT-VALUE}).")
     String resync;
 
@@ -48,17 +68,58 @@ final class ControllerCommand extends EtcdCommand {
     @Option(names = "--lease-ttl", defaultValue = "10s", description = "Leader lease; a dead leader is replaced after this (default ${DEFAULT-VALUE}).")
     String leaseTtl;
 
+    @Option(names = "--no-node-agents", description = "Do not launch node agents through Mesos (they run as systemd units).")
+    boolean noNodeAgents;
+
+    @Option(names = "--framework-name", defaultValue = "calico-dcos", description = "Mesos framework name (default ${DEFAULT-VALUE}).")
+    String frameworkName;
+
+    @Option(names = "--framework-role", defaultValue = "calico-dcos",
+            description = "Mesos role for private agents' resources; slave_public is always added (default ${DEFAULT-VALUE}).")
+    String frameworkRole;
+
+    @Option(names = "--node-java", defaultValue = "${env:CALICO_DCOS_NODE_JAVA:-/opt/mesosphere/active/java/usr/java/bin/java}",
+            description = "java on the agents (default ${DEFAULT-VALUE}, the one DC/OS ships).")
+    String nodeJava;
+
+    @Option(names = "--node-cpus", defaultValue = "0.2", description = "CPUs of each node-agent task (default ${DEFAULT-VALUE}).")
+    double nodeCpus;
+
+    @Option(names = "--node-mem", defaultValue = "384", description = "Memory (MiB) of each node-agent task (default ${DEFAULT-VALUE}).")
+    double nodeMem;
+
+    @Option(names = "--node-etcd-endpoints", defaultValue = "${env:CALICO_DCOS_NODE_ETCD_ENDPOINTS}",
+            description = "etcd as node agents reach it, with its TLS files at the same paths on every agent (default: --etcd-endpoints).")
+    String nodeEtcdEndpoints;
+
+    @Option(names = "--dcos-url", defaultValue = "${env:CALICO_DCOS_DCOS_URL:-https://leader.mesos}",
+            description = "DC/OS base URL for service-account login (default ${DEFAULT-VALUE}).")
+    String dcosUrl;
+
+    @Option(names = "--service-account-env", defaultValue = "DCOS_SERVICE_ACCOUNT_CREDENTIAL",
+            description = "Environment variable holding the service-account credential JSON (a Marathon secret); unset: no login.")
+    String serviceAccountEnv;
+
     @Override
     public Integer call() throws Exception {
         Logging.forLongRunningCommand();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        ObjectMapper json = new ObjectMapper();
         MasterEndpoint endpoint = adminRouter ? MasterEndpoint.adminRouter(mesosMaster) : MasterEndpoint.direct(mesosMaster);
-        HttpMesosMaster master = new HttpMesosMaster(new OkHttpClient(), MasterClientConfig.defaults(endpoint), new ObjectMapper());
+        OkHttpClient http = httpClient(json);
+        Optional<String> principal = serviceAccount(json).map(ServiceAccount::uid);
+        HttpMesosMaster master = new HttpMesosMaster(http, MasterClientConfig.defaults(endpoint), json);
+        Optional<Path> jar = ownJar();
+        String advertise = advertiseUrl != null ? advertiseUrl
+                : "http://" + Optional.ofNullable(System.getenv("HOST")).orElse(InetAddress.getLocalHost().getHostName()) + ":" + httpPort;
+        Controller.FleetFactory fleets = noNodeAgents ? (kv, leadership, metrics) -> NodeAgentFleet.NONE
+                : new MesosFleet(http, endpoint, etcd.keys(), frameworkName, frameworkRole, principal,
+                        new NodeAgentTaskFactory(nodeJava, advertise + ControllerHttpServer.JAR_PATH, nodeArgs(), nodeVersion(jar),
+                                nodeCpus, nodeMem, Map.of()), Duration.ofSeconds(5), Clock.systemUTC()).factory();
         Controller.Settings settings = new Controller.Settings(etcd.keys(), Durations.parse(resync), Durations.parse(agentPoll),
-                Durations.parse(goneGrace), Durations.parse(leaseTtl), InetAddress.getLocalHost().getHostName() + ":" + httpPort,
-                new InetSocketAddress(httpPort), ownJar());
+                Durations.parse(goneGrace), Durations.parse(leaseTtl), advertise, new InetSocketAddress(httpPort), jar);
         try (Controller controller = Controller.start(settings, EtcdClients.connect(etcd.etcd()), new MesosAgentSource(master),
-                Clock.systemUTC(), registry)) {
+                fleets, Clock.systemUTC(), registry)) {
             out().println("controller for calicocluster/" + etcd.cluster + " serving http://0.0.0.0:" + controller.httpPort() + "/");
             out().flush();
             CountDownLatch stop = new CountDownLatch(1);
@@ -66,6 +127,40 @@ final class ControllerCommand extends EtcdCommand {
             stop.await();
         }
         return ExitCode.OK;
+    }
+
+    /** The node command's options: the same etcd and keys as ours, unless node agents reach etcd differently. */
+    List<String> nodeArgs() {
+        List<String> args = new ArrayList<>(List.of("--etcd-endpoints", nodeEtcdEndpoints != null ? nodeEtcdEndpoints : etcd.endpoints,
+                "--prefix", etcd.prefix, "--cluster", etcd.cluster));
+        if (etcd.caCert != null) {
+            args.addAll(List.of("--etcd-cacert", etcd.caCert.toString()));
+        }
+        if (etcd.cert != null) {
+            args.addAll(List.of("--etcd-cert", etcd.cert.toString(), "--etcd-key", etcd.key.toString()));
+        }
+        return args;
+    }
+
+    private OkHttpClient httpClient(ObjectMapper json) {
+        OkHttpClient plain = new OkHttpClient();
+        return serviceAccount(json).map(account -> plain.newBuilder()
+                        .addInterceptor(new DcosAuthInterceptor(new DcosTokenProvider(
+                                new IamLogin(plain, HttpUrl.get(dcosUrl), account, Clock.systemUTC(), json), Clock.systemUTC(), Duration.ofSeconds(30))))
+                        .build())
+                .orElse(plain);
+    }
+
+    private Optional<ServiceAccount> serviceAccount(ObjectMapper json) {
+        String credential = System.getenv(serviceAccountEnv);
+        return credential == null || credential.isBlank() ? Optional.empty()
+                : Optional.of(ServiceAccount.fromCredentialJson(credential.getBytes(StandardCharsets.UTF_8), json));
+    }
+
+    /** The node-agent version: the jar's own checksum, so a rebuilt jar rolls every node agent. */
+    static String nodeVersion(Optional<Path> jar) throws IOException {
+        String version = Optional.ofNullable(ControllerCommand.class.getPackage().getImplementationVersion()).orElse("dev");
+        return jar.isEmpty() ? version : version + "-" + StepHashes.sha256(Files.readAllBytes(jar.get())).substring(0, 12);
     }
 
     /** The jar this process runs from, served to Mesos for node-agent tasks. */

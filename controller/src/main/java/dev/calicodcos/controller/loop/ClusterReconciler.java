@@ -50,6 +50,7 @@ public final class ClusterReconciler {
     private final Duration goneGracePeriod;
     private LastGoodSpec lastGood;
     private volatile ClusterStatus lastStatus = ClusterStatus.empty();
+    private volatile java.util.Set<String> plannedAgents = java.util.Set.of();
 
     public ClusterReconciler(KvStore kv, ClusterKeys keys, SpecCodec codec, AgentSource agents, Clock clock, Duration goneGracePeriod) {
         this.kv = kv;
@@ -110,6 +111,7 @@ public final class ClusterReconciler {
         PlanResult result = planner.plan(new PlanInput(lastGood.cluster(), lastGood.revision(), stored.get().modRevision(),
                 invalid, agents.agents(), reports, plans, control, previous, clock.instant(), goneGracePeriod));
         lastStatus = result.status();
+        plannedAgents = java.util.Set.copyOf(result.plans().keySet());
 
         List<KvStore.Write> writes = new ArrayList<>();
         result.plans().forEach((agentId, plan) -> {
@@ -130,6 +132,11 @@ public final class ClusterReconciler {
         }
         LOG.debug("wrote keys count={} revision={}", writes.size(), lastGood.revision());
         return Result.WROTE;
+    }
+
+    /** The agents that had a plan after the last pass: the ones that must run a node agent. */
+    public java.util.Set<String> plannedAgents() {
+        return plannedAgents;
     }
 
     /** The status computed by the last pass (for the HTTP API), without reading etcd. */

@@ -28,6 +28,7 @@ public final class ReconcileLoop implements AutoCloseable {
     private final ClusterReconciler reconciler;
     private final Leadership leadership;
     private final Duration resync;
+    private final Runnable afterPass;
     private final IntervalFunction backoff = IntervalFunction.ofExponentialRandomBackoff(Duration.ofMillis(200), 2.0, 0.2, Duration.ofSeconds(30));
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "reconcile-loop");
@@ -41,8 +42,10 @@ public final class ReconcileLoop implements AutoCloseable {
     private final Counter errors;
     private ScheduledFuture<?> next;
 
-    public ReconcileLoop(ClusterReconciler reconciler, Leadership leadership, Duration resync, MeterRegistry registry) {
+    /** @param afterPass runs on the loop thread after every successful pass (the fleet follows the plans) */
+    public ReconcileLoop(ClusterReconciler reconciler, Leadership leadership, Duration resync, MeterRegistry registry, Runnable afterPass) {
         this.reconciler = reconciler;
+        this.afterPass = afterPass;
         this.leadership = leadership;
         this.resync = resync;
         this.registry = registry;
@@ -70,6 +73,8 @@ public final class ReconcileLoop implements AutoCloseable {
             registry.counter("calico_dcos_reconciles", "result", result.name().toLowerCase()).increment();
             if (result == ClusterReconciler.Result.NOT_LEADER) {
                 leadership.lost(fence.get());
+            } else {
+                afterPass.run();
             }
             failures.set(0);
         } catch (Exception e) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.calicodcos.controller.Controller;
+import dev.calicodcos.controller.fleet.NodeAgentFleet;
 import dev.calicodcos.controller.loop.ScriptedNodeAgents;
 import dev.calicodcos.controller.plan.AgentView;
 import dev.calicodcos.controller.store.EtcdKvStore;
@@ -80,7 +81,7 @@ class StatusAndControlCommandsTest {
         controller = Controller.start(new Controller.Settings(new ClusterKeys(prefix, "default"), Duration.ofSeconds(2),
                         Duration.ofMillis(200), Duration.ofSeconds(30), Duration.ofSeconds(2), "test",
                         new InetSocketAddress("127.0.0.1", 0), Optional.empty()),
-                EtcdClients.connect(EtcdOptions.plain(etcd.endpoint())), () -> agents, Clock.systemUTC(),
+                EtcdClients.connect(EtcdOptions.plain(etcd.endpoint())), () -> agents, (store, leadership, registry) -> NodeAgentFleet.NONE, Clock.systemUTC(),
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.calicodcos.controller.Controller;
+import dev.calicodcos.controller.fleet.NodeAgentFleet;
 import dev.calicodcos.controller.plan.AgentView;
 import dev.calicodcos.controller.store.EtcdKvStore;
 import dev.calicodcos.controller.store.KvStore;
@@ -79,7 +80,8 @@ class ControllerAgainstEtcdTest {
         Controller c = Controller.start(new Controller.Settings(keys, Duration.ofSeconds(2), Duration.ofMillis(200),
                         Duration.ofSeconds(30), Duration.ofSeconds(2), "test-" + controllers.size(),
                         new InetSocketAddress("127.0.0.1", 0), Optional.empty()),
-                EtcdClients.connect(EtcdOptions.plain(etcd.endpoint())), () -> List.copyOf(agents), Clock.systemUTC(),
+                EtcdClients.connect(EtcdOptions.plain(etcd.endpoint())), () -> List.copyOf(agents),
+                (store, leadership, registry) -> NodeAgentFleet.NONE, Clock.systemUTC(),
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         controllers.add(c);
         return c;

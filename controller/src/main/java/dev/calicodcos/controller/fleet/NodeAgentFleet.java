@@ -1,0 +1,30 @@
+package dev.calicodcos.controller.fleet;
+
+import java.util.Set;
+
+/** Keeps a node agent running on every agent with a plan; only the leader's fleet acts. */
+public interface NodeAgentFleet extends AutoCloseable {
+    void lead();
+
+    void standDown();
+
+    void setDesired(Set<String> agentIds);
+
+    @Override
+    void close();
+
+    /** For node agents run some other way (systemd units, tests). */
+    NodeAgentFleet NONE = new NodeAgentFleet() {
+        @Override
+        public void lead() {}
+
+        @Override
+        public void standDown() {}
+
+        @Override
+        public void setDesired(Set<String> agentIds) {}
+
+        @Override
+        public void close() {}
+    };
+}

@@ -1,0 +1,194 @@
+package dev.calicodcos.controller.fleet;
+
+import dev.calicodcos.controller.mesos.Offer;
+import dev.calicodcos.controller.mesos.SchedulerDriver;
+import dev.calicodcos.controller.mesos.SchedulerEvent;
+import dev.calicodcos.controller.mesos.SchedulerListener;
+import dev.calicodcos.controller.mesos.TaskLaunch;
+import dev.calicodcos.controller.mesos.TaskRef;
+import dev.calicodcos.controller.mesos.TaskState;
+import dev.calicodcos.controller.mesos.TaskStatus;
+import io.github.resilience4j.core.IntervalFunction;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The controller as a Mesos framework: keeps one node-agent task of the current version on every
+ * agent that has a plan. Decisions come from {@link FleetDecider}; this class only keeps the task
+ * table and talks to the driver. Runs only while this replica leads.
+ */
+public final class NodeAgentFramework implements SchedulerListener, NodeAgentFleet {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeAgentFramework.class);
+    private static final Duration WANTED_REFUSE = Duration.ofSeconds(5);
+    private static final Duration UNWANTED_REFUSE = Duration.ofSeconds(120);
+
+    private final Function<NodeAgentFramework, SchedulerDriver> drivers;
+    private final NodeAgentTaskFactory factory;
+    private final Clock clock;
+    private final Duration reconcileSettle;
+    private final IntervalFunction relaunchBackoff = IntervalFunction.ofExponentialRandomBackoff(Duration.ofSeconds(1), 2.0, 0.3, Duration.ofMinutes(2));
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "framework-timer");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Map<String, NodeAgentTask> tasks = new HashMap<>();
+    private final Map<String, Instant> notBefore = new HashMap<>();
+    private final Map<String, Integer> failures = new HashMap<>();
+    private final AtomicLong sequence = new AtomicLong(System.currentTimeMillis());
+    private final Counter accepted;
+    private final Counter declined;
+    private Set<String> desired = Set.of();
+    private SchedulerDriver driver;
+    private boolean launchesAllowed;
+    private boolean suppressed;
+
+    /** @param drivers builds the driver that reports to this framework (and reconciles its {@link #knownTasks()}) */
+    public NodeAgentFramework(Function<NodeAgentFramework, SchedulerDriver> drivers, NodeAgentTaskFactory factory, Clock clock,
+                              Duration reconcileSettle, MeterRegistry registry) {
+        this.drivers = drivers;
+        this.factory = factory;
+        this.clock = clock;
+        this.reconcileSettle = reconcileSettle;
+        this.accepted = Counter.builder("calico_dcos_offers").tag("outcome", "accepted").description("Offers by outcome").register(registry);
+        this.declined = Counter.builder("calico_dcos_offers").tag("outcome", "declined").description("Offers by outcome").register(registry);
+    }
+
+    /** Leadership gained: subscribe (with the stored framework id, so running tasks are kept). */
+    @Override
+    public synchronized void lead() {
+        if (driver == null) {
+            launchesAllowed = false;
+            driver = drivers.apply(this);
+            driver.start();
+        }
+    }
+
+    /** Leadership lost: stop talking to Mesos at once, but never tear the framework down. */
+    @Override
+    public synchronized void standDown() {
+        if (driver != null) {
+            driver.close();
+            driver = null;
+        }
+    }
+
+    /** The agents that must run a node agent now (those with a plan); called after every reconcile pass. */
+    @Override
+    public synchronized void setDesired(Set<String> agentIds) {
+        desired = Set.copyOf(agentIds);
+        act(List.of());
+    }
+
+    public synchronized Collection<NodeAgentTask> tasks() {
+        return List.copyOf(tasks.values());
+    }
+
+    /** What the driver reconciles explicitly after each (re)subscription. */
+    public synchronized Collection<TaskRef> knownTasks() {
+        return tasks.values().stream().filter(NodeAgentTask::live).map(t -> TaskRef.of(t.taskId(), t.agentId())).toList();
+    }
+
+    @Override
+    public synchronized void onEvent(SchedulerEvent event) {
+        if (event instanceof SchedulerEvent.Subscribed subscribed) {
+            LOG.info("subscribed frameworkId={}", subscribed.frameworkId());
+            launchesAllowed = false;
+            suppressed = false;
+            driver.reconcile(List.of()); // implicit: learn the tasks a previous leader launched
+            timer.schedule(this::allowLaunches, reconcileSettle.toMillis(), TimeUnit.MILLISECONDS);
+        } else if (event instanceof SchedulerEvent.Offers offers) {
+            act(offers.offers());
+        } else if (event instanceof SchedulerEvent.Update update) {
+            record(update.status());
+            act(List.of());
+        } else if (event instanceof SchedulerEvent.Error error) {
+            LOG.warn("framework error message={}", error.message());
+        }
+    }
+
+    private synchronized void allowLaunches() {
+        launchesAllowed = true;
+        act(List.of());
+    }
+
+    private void record(TaskStatus status) {
+        String agentId = status.agentId().orElse(null);
+        Optional<NodeAgentTask> known = Optional.ofNullable(tasks.get(status.taskId()))
+                .or(() -> agentId == null ? Optional.empty() : NodeAgentTask.fromTaskId(status.taskId(), agentId, status.state()));
+        if (known.isEmpty()) {
+            return;
+        }
+        NodeAgentTask task = new NodeAgentTask(known.get().taskId(), known.get().agentId(), known.get().version(), status.state());
+        if (task.live()) {
+            tasks.put(task.taskId(), task);
+            if (status.state() == TaskState.TASK_RUNNING) {
+                failures.remove(task.agentId());
+            }
+            return;
+        }
+        tasks.remove(task.taskId());
+        if (desired.contains(task.agentId())) {
+            int attempt = failures.merge(task.agentId(), 1, Integer::sum);
+            Duration wait = Duration.ofMillis(relaunchBackoff.apply(attempt));
+            notBefore.put(task.agentId(), clock.instant().plus(wait));
+            LOG.info("node agent ended, relaunching agent={} state={} in={}ms", task.agentId(), status.state(), wait.toMillis());
+            timer.schedule(() -> setDesired(desired), wait.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void act(List<Offer> offers) {
+        if (driver == null) {
+            return;
+        }
+        FleetDecider.Decision d = FleetDecider.decide(new FleetDecider.Input(desired, factory.version(), tasks.values(), offers,
+                notBefore, clock.instant(), launchesAllowed, factory.cpus(), factory.memMb()));
+        for (NodeAgentTask task : d.kill()) {
+            LOG.info("killing node agent task={} agent={}", task.taskId(), task.agentId());
+            tasks.put(task.taskId(), new NodeAgentTask(task.taskId(), task.agentId(), task.version(),
+                    TaskState.TASK_KILLING));
+            driver.kill(task.taskId(), Optional.of(task.agentId()));
+        }
+        for (FleetDecider.Launch launch : d.launches()) {
+            TaskLaunch task = factory.launch(launch.offer(), launch.agentId(), sequence.incrementAndGet());
+            tasks.put(task.taskId(), new NodeAgentTask(task.taskId(), launch.agentId(), factory.version(),
+                    TaskState.TASK_STAGING));
+            driver.accept(List.of(launch.offer().id()), List.of(task), Optional.of(WANTED_REFUSE));
+            accepted.increment();
+            LOG.info("launching node agent task={} agent={}", task.taskId(), launch.agentId());
+        }
+        if (!d.decline().isEmpty()) {
+            driver.decline(d.decline(), d.wantOffers() ? WANTED_REFUSE : UNWANTED_REFUSE);
+            declined.increment(d.decline().size());
+        }
+        if (d.wantOffers() && suppressed) {
+            driver.revive(List.of());
+            suppressed = false;
+        } else if (!d.wantOffers() && !suppressed && launchesAllowed) {
+            driver.suppress(List.of());
+            suppressed = true;
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        timer.shutdownNow();
+        standDown();
+    }
+}

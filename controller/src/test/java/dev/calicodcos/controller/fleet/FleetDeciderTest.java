@@ -1,0 +1,78 @@
+package dev.calicodcos.controller.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.calicodcos.controller.mesos.Offer;
+import dev.calicodcos.controller.mesos.Resource;
+import dev.calicodcos.controller.mesos.ResourceOrigin;
+import dev.calicodcos.controller.mesos.TaskState;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class FleetDeciderTest {
+    private static final Instant NOW = Instant.parse("2026-11-27T10:00:00Z");
+
+    private static Offer offer(String id, String agent, double cpus, double mem) {
+        return new Offer(id, "fw", agent, agent + ".example.com", Optional.of("*"),
+                List.of(Resource.scalar("cpus", cpus, ResourceOrigin.of("*", "*")), Resource.scalar("mem", mem, ResourceOrigin.of("*", "*"))),
+                Map.of(), List.of());
+    }
+
+    private static NodeAgentTask task(String agent, String version, TaskState state) {
+        return new NodeAgentTask(NodeAgentTask.taskId(agent, version, 1), agent, version, state);
+    }
+
+    private static FleetDecider.Decision decide(Set<String> desired, List<NodeAgentTask> tasks, List<Offer> offers, boolean allowed) {
+        return FleetDecider.decide(new FleetDecider.Input(desired, "v2", tasks, offers, Map.of("a3", NOW.plusSeconds(10)), NOW, allowed, 0.1, 256));
+    }
+
+    @Test
+    void launchesOneTaskPerUncoveredAgentAndDeclinesTheRest() {
+        FleetDecider.Decision d = decide(Set.of("a1", "a2", "a3"), List.of(task("a2", "v2", TaskState.TASK_RUNNING)),
+                List.of(offer("o1", "a1", 1, 1024), offer("o1b", "a1", 1, 1024), offer("o2", "a2", 1, 1024),
+                        offer("o3", "a3", 1, 1024), offer("o4", "a4", 1, 1024), offer("o5", "a1", 0.01, 1024)), true);
+
+        assertThat(d.launches()).extracting(FleetDecider.Launch::agentId).containsExactly("a1");
+        assertThat(d.decline()).containsExactly("o1b", "o2", "o3", "o4", "o5");
+        assertThat(d.wantOffers()).as("a3 still waits for its backoff").isTrue();
+    }
+
+    @Test
+    void launchesNothingUntilReconciliationHasSettled() {
+        FleetDecider.Decision d = decide(Set.of("a1"), List.of(), List.of(offer("o1", "a1", 1, 1024)), false);
+
+        assertThat(d.launches()).isEmpty();
+        assertThat(d.decline()).containsExactly("o1");
+    }
+
+    @Test
+    void killsTasksOnAgentsThatNoLongerWantOne() {
+        FleetDecider.Decision d = decide(Set.of("a1"), List.of(task("a1", "v2", TaskState.TASK_RUNNING),
+                task("a9", "v2", TaskState.TASK_RUNNING), task("a8", "v2", TaskState.TASK_KILLING)), List.of(), true);
+
+        assertThat(d.kill()).extracting(NodeAgentTask::agentId).containsExactly("a9");
+        assertThat(d.wantOffers()).isFalse();
+    }
+
+    @Test
+    void replacesOutdatedTasksOneAtATimeWhileNoOtherIsStarting() {
+        List<NodeAgentTask> running = List.of(task("a1", "v1", TaskState.TASK_RUNNING), task("a2", "v1", TaskState.TASK_RUNNING));
+        List<NodeAgentTask> oneStarting = List.of(task("a1", "v1", TaskState.TASK_RUNNING), task("a2", "v2", TaskState.TASK_STARTING));
+
+        assertThat(decide(Set.of("a1", "a2"), running, List.of(), true).kill()).extracting(NodeAgentTask::agentId).containsExactly("a1");
+        assertThat(decide(Set.of("a1", "a2"), oneStarting, List.of(), true).kill()).isEmpty();
+    }
+
+    @Test
+    void taskIdsRoundTripSoANewLeaderRecognisesItsTasks() {
+        String id = NodeAgentTask.taskId("3f1b-S12", "0.1.0", 42);
+
+        assertThat(NodeAgentTask.fromTaskId(id, "3f1b-S12", TaskState.TASK_RUNNING))
+                .hasValueSatisfying(t -> assertThat(t.version()).isEqualTo("0.1.0"));
+        assertThat(NodeAgentTask.fromTaskId("marathon-app.1", "x", TaskState.TASK_RUNNING)).isEmpty();
+    }
+}
