@@ -1,0 +1,57 @@
+package dev.calicodcos.sim;
+
+/**
+ * Fault injection. Agents are named by hostname or agent ID; tasks by task ID. Methods returning
+ * {@code boolean} answer whether the target existed.
+ */
+public interface ClusterFaults {
+    /** A new agent registers (gets a fresh agent ID). */
+    dev.calicodcos.sim.agent.SimAgent addAgent(AgentSpec spec);
+
+    /** The agent unregisters for good: it vanishes from the master, its tasks are gone (processes killed). */
+    boolean removeAgent(String agent);
+
+    /** The agent loses its master connection (listed with {@code active: false}, offers rescinded); tasks keep running. */
+    boolean disconnectAgent(String agent);
+
+    /** The agent re-registers with the same ID and resends unacknowledged updates. */
+    boolean reconnectAgent(String agent);
+
+    /**
+     * The master marks the agent unreachable (as after its ping timeout): it vanishes from the agent
+     * lists, its tasks become TASK_UNREACHABLE / TASK_LOST, frameworks get FAILURE; processes keep running.
+     */
+    boolean partitionAgent(String agent);
+
+    /** The partition heals: same agent ID, tasks reported again with REASON_AGENT_REREGISTERED. */
+    boolean healAgent(String agent);
+
+    /** Same as {@code systemctl restart dcos-mesos-slave[-public]} on that agent; returns once it is back. */
+    boolean restartAgent(String agent);
+
+    /** A new leader takes over: every scheduler stream ends, offers vanish, frameworks must resubscribe. */
+    void failoverMaster();
+
+    /** Every master answers 503 {@code No leader elected} until {@link #restoreLeader()}. */
+    void noLeader();
+
+    void restoreLeader();
+
+    /** The leader answers the v1 APIs with 503 {@code Master has not finished recovery} while {@code recovering}. */
+    void masterRecovering(boolean recovering);
+
+    /** The task's process dies with SIGKILL (the task fails: no KILL was asked for). */
+    boolean failTask(String taskId);
+
+    /** The task's process gets SIGTERM from outside (the task fails unless it exits 0). */
+    boolean terminateTask(String taskId);
+
+    /** The next status update of the task is lost between agent and master (the agent resends it). */
+    void dropNextStatusUpdate(String taskId);
+
+    /** The next status update of the task reaches the scheduler twice. */
+    void duplicateNextStatusUpdate(String taskId);
+
+    /** Scheduler streams stay open but deliver nothing, not even heartbeats, until un-stalled. */
+    void stallEventStreams(boolean stall);
+}

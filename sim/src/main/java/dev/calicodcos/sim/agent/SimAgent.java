@@ -1,0 +1,296 @@
+package dev.calicodcos.sim.agent;
+
+import com.google.protobuf.ByteString;
+import dev.calicodcos.sim.AgentSpec;
+import dev.calicodcos.sim.docker.DockerEngineFake;
+import dev.calicodcos.sim.master.AgentConnection;
+import dev.calicodcos.sim.master.Master;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.mesos.v1.Protos;
+import org.apache.mesos.v1.Protos.FrameworkID;
+import org.apache.mesos.v1.Protos.FrameworkInfo;
+import org.apache.mesos.v1.Protos.TaskID;
+import org.apache.mesos.v1.Protos.TaskInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One simulated DC/OS agent: its host root, fake systemctl and Docker fake, the tasks it runs as
+ * local processes, and its status update manager. Tasks survive agent restarts (checkpointing).
+ */
+public final class SimAgent implements AgentConnection, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SimAgent.class);
+
+    /** Timing and wiring shared by all agents. */
+    public record Settings(Duration statusUpdateRetry, Duration restartDelay, int adminPort, List<String> dockerImages) {}
+
+    private final AgentSpec spec;
+    private final Path agentDir;
+    private final HostRoot hostRoot;
+    private final Master master;
+    private final Settings settings;
+    private final Clock clock;
+    private final ScheduledExecutorService scheduler;
+    private final ExecutorService taskThreads = Executors.newCachedThreadPool(daemon("task"));
+    private final ExecutorService forwarder = Executors.newSingleThreadExecutor(daemon("updates"));
+    private final DockerEngineFake docker;
+    private final StatusUpdateManager updates;
+    private final UriFetcher fetcher;
+    private final Map<String, TaskRunner> runners = new ConcurrentHashMap<>();
+    private final Systemctl systemctl;
+    private volatile Protos.AgentID id;
+    private volatile boolean connected;
+    private volatile String agentUnitState = "active";
+    private volatile Instant agentActiveSince;
+
+    public SimAgent(AgentSpec spec, Path agentDir, Master master, Settings settings, Clock clock,
+                    ScheduledExecutorService scheduler, ExecutorService httpExecutor) {
+        this.spec = spec;
+        this.agentDir = agentDir;
+        this.master = master;
+        this.settings = settings;
+        this.clock = clock;
+        this.scheduler = scheduler;
+        this.hostRoot = HostRoot.create(agentDir.resolve("root"), spec);
+        try {
+            FakeSystemctlScript.write(binDir(), hostRoot.systemctlLog(), settings.adminPort(), spec.hostname());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        this.docker = new DockerEngineFake(spec, hostRoot, clock, httpExecutor, settings.dockerImages());
+        this.updates = new StatusUpdateManager(() -> id, master, () -> connected, scheduler, forwarder,
+                settings.statusUpdateRetry());
+        this.fetcher = new UriFetcher(agentDir.resolve("fetcher-cache"));
+        this.systemctl = new Systemctl(spec.agentUnit(), new AgentUnit(), new DockerUnit());
+    }
+
+    /** Starts docker and registers with the master; returns the agent ID. */
+    public Protos.AgentID start() {
+        docker.start().ifPresent(p -> LOG.warn("docker fake did not start agent={} reason={}", spec.hostname(), p));
+        agentActiveSince = clock.instant();
+        connected = true;
+        id = master.registerAgent(spec, this);
+        return id;
+    }
+
+    public Protos.AgentID id() {
+        return id;
+    }
+
+    public AgentSpec spec() {
+        return spec;
+    }
+
+    public HostRoot hostRoot() {
+        return hostRoot;
+    }
+
+    public Path binDir() {
+        return agentDir.resolve("bin");
+    }
+
+    public DockerEngineFake docker() {
+        return docker;
+    }
+
+    public Systemctl systemctl() {
+        return systemctl;
+    }
+
+    public boolean connected() {
+        return connected;
+    }
+
+    // ---------------------------------------------------------------- AgentConnection
+
+    @Override
+    public void launch(FrameworkID frameworkId, FrameworkInfo framework, TaskInfo task) {
+        TaskRunner.AgentContext context = new TaskRunner.AgentContext(id, spec.hostname(),
+                Map.of("CALICO_DCOS_HOST_ROOT", hostRoot.root().toString(), "DOCKER_HOST", docker.dockerHost()),
+                binDir().toString(), updates, fetcher, scheduler, clock);
+        TaskRunner runner = new TaskRunner(context, frameworkId, framework, task, agentDir);
+        runners.put(task.getTaskId().getValue(), runner);
+        taskThreads.execute(runner::run);
+    }
+
+    @Override
+    public void kill(TaskID taskId, Optional<Duration> gracePeriod) {
+        TaskRunner runner = runners.get(taskId.getValue());
+        if (runner != null) {
+            runner.kill(gracePeriod);
+        }
+    }
+
+    @Override
+    public void acknowledge(TaskID taskId, ByteString uuid) {
+        updates.acknowledge(taskId, uuid);
+    }
+
+    @Override
+    public void shutdownFramework(FrameworkID frameworkId) {
+        updates.forgetFramework(frameworkId);
+        runners.values().stream().filter(r -> r.frameworkId().equals(frameworkId)).forEach(r -> r.signal(true));
+    }
+
+    // ---------------------------------------------------------------- lifecycle and faults
+
+    /** Connection to the master lost; the agent process keeps running its tasks. */
+    public void disconnect() {
+        connected = false;
+        master.agentDisconnected(id);
+    }
+
+    /** Re-registers with the same agent ID and resends unacknowledged updates. */
+    public void reconnect() {
+        connected = true;
+        master.agentReconnected(id);
+        updates.resendAll();
+    }
+
+    /** The master stops hearing from the agent for longer than its ping timeout: marked unreachable. */
+    public void partition() {
+        connected = false;
+        master.agentUnreachable(id);
+    }
+
+    /** The partition heals: the agent re-registers with its old ID and resends unacknowledged updates. */
+    public void heal() {
+        connected = true;
+        master.agentReregistered(id);
+        updates.resendAll();
+    }
+
+    /** {@code systemctl restart dcos-mesos-slave}: gone for {@code restartDelay}, then back; returns when back. */
+    public void restartAgentProcess() {
+        agentUnitState = "activating";
+        disconnect();
+        try {
+            Thread.sleep(settings.restartDelay().toMillis());     // the simulated downtime itself
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        agentActiveSince = clock.instant();
+        agentUnitState = "active";
+        reconnect();
+    }
+
+    /** Fault: the task's process dies (SIGKILL, or SIGTERM when {@code forcibly} is false) without a KILL. */
+    public boolean signalTask(String taskId, boolean forcibly) {
+        TaskRunner runner = runners.get(taskId);
+        if (runner == null) {
+            return false;
+        }
+        runner.signal(forcibly);
+        return true;
+    }
+
+    public Optional<Path> sandbox(String taskId) {
+        return Optional.ofNullable(runners.get(taskId)).map(TaskRunner::sandbox);
+    }
+
+    public int outstandingUpdates() {
+        return updates.outstanding();
+    }
+
+    @Override
+    public void close() {
+        connected = false;
+        updates.close();
+        runners.values().forEach(r -> r.signal(true));
+        taskThreads.shutdownNow();
+        forwarder.shutdownNow();
+        try {
+            taskThreads.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        docker.close();
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, "sim-agent-" + name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    private final class AgentUnit implements Systemctl.Unit {
+        @Override public String state() { return agentUnitState; }
+        @Override public Optional<Instant> activeSince() {
+            return agentUnitState.equals("active") ? Optional.ofNullable(agentActiveSince) : Optional.empty();
+        }
+        @Override public Systemctl.Result start() {
+            if (!agentUnitState.equals("active")) {
+                agentActiveSince = clock.instant();
+                agentUnitState = "active";
+                reconnect();
+            }
+            return Systemctl.Result.ok("");
+        }
+        @Override public Systemctl.Result stop() {
+            if (agentUnitState.equals("active")) {
+                agentUnitState = "inactive";
+                disconnect();
+            }
+            return Systemctl.Result.ok("");
+        }
+        @Override public Systemctl.Result restart() {
+            restartAgentProcess();
+            return Systemctl.Result.ok("");
+        }
+        @Override public Systemctl.Result reload() {
+            return new Systemctl.Result(1, "", "Failed to reload " + spec.agentUnit() + ".service: Job type reload is not"
+                    + " applicable for unit " + spec.agentUnit() + ".service.");
+        }
+        @Override public String unitFile() {
+            return "# /etc/systemd/system/" + spec.agentUnit() + ".service (simulated)\n[Service]\n"
+                    + "EnvironmentFile=/opt/mesosphere/etc/mesos-slave-common\n"
+                    + "ExecStart=/opt/mesosphere/bin/mesos-agent\n";
+        }
+    }
+
+    private final class DockerUnit implements Systemctl.Unit {
+        @Override public String state() {
+            return switch (docker.state()) {
+                case RUNNING -> "active";
+                case FAILED -> "failed";
+                case STOPPED -> "inactive";
+            };
+        }
+        @Override public Optional<Instant> activeSince() { return docker.activeSince(); }
+        @Override public Systemctl.Result start() { return jobResult(docker.start()); }
+        @Override public Systemctl.Result stop() {
+            docker.stop();
+            return Systemctl.Result.ok("");
+        }
+        @Override public Systemctl.Result restart() { return jobResult(docker.restart()); }
+        @Override public Systemctl.Result reload() {
+            return docker.reload().map(p -> new Systemctl.Result(1, "", "Job for docker.service failed: " + p))
+                    .orElse(Systemctl.Result.ok(""));
+        }
+        @Override public String unitFile() {
+            return "# /etc/systemd/system/docker.service (simulated)\n[Service]\nExecStart=/usr/bin/dockerd\n"
+                    + "ExecReload=/bin/kill -s HUP $MAINPID\n";
+        }
+
+        private Systemctl.Result jobResult(Optional<String> failure) {
+            return failure.map(p -> new Systemctl.Result(1, "", "Job for docker.service failed because the control process"
+                    + " exited with error code.\nSee \"systemctl status docker.service\" and \"journalctl -xe\" for details."))
+                    .orElse(Systemctl.Result.ok(""));
+        }
+    }
+}

@@ -1,0 +1,6 @@
+/**
+ * Simulated agents: host root layout, the fake systemctl (a bash script answered through the admin
+ * endpoint), tasks run as local processes with the command executor's state machine, the URI fetcher,
+ * and the status update manager that resends until acknowledged.
+ */
+package dev.calicodcos.sim.agent;

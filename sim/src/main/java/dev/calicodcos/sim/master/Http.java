@@ -1,0 +1,48 @@
+package dev.calicodcos.sim.master;
+
+import com.sun.net.httpserver.HttpExchange;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
+/** Small helpers around {@link HttpExchange}. */
+public final class Http {
+    private Http() {}
+
+    public static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        if (contentType != null && bytes.length > 0) {
+            exchange.getResponseHeaders().set("Content-Type", contentType);
+        }
+        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        if (bytes.length > 0) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+        exchange.close();
+    }
+
+    public static void text(HttpExchange exchange, int status, String body) throws IOException {
+        respond(exchange, status, "text/plain; charset=utf-8", body);
+    }
+
+    public static void json(HttpExchange exchange, int status, String body) throws IOException {
+        respond(exchange, status, "application/json", body);
+    }
+
+    public static String body(HttpExchange exchange) throws IOException {
+        try (InputStream in = exchange.getRequestBody()) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Path with the Admin Router prefix {@code /mesos} removed. */
+    public static String masterPath(String path) {
+        if (path.equals("/mesos")) {
+            return "/";
+        }
+        return path.startsWith("/mesos/") ? path.substring("/mesos".length()) : path;
+    }
+}

@@ -1,0 +1,170 @@
+package dev.calicodcos.sim.master;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.calicodcos.sim.proto.StrictJson;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.mesos.v1.Protos;
+
+/** {@code /master/slaves} and {@code /master/state} in the legacy shapes of reference section 5. Pure. */
+// Resource.role and FrameworkInfo.role are deprecated in mesos.proto but are the wire fields
+// for frameworks without RESERVATION_REFINEMENT / MULTI_ROLE (reference 7.3, 7.6).
+@SuppressWarnings("deprecation")
+public final class LegacyJson {
+    static final List<String> AGENT_CAPABILITIES = List.of("MULTI_ROLE", "HIERARCHICAL_ROLE", "RESERVATION_REFINEMENT",
+            "RESOURCE_PROVIDER", "RESIZE_VOLUME", "AGENT_OPERATION_FEEDBACK", "AGENT_DRAINING", "TASK_RESOURCE_LIMITS");
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private LegacyJson() {}
+
+    public static ObjectNode slaves(Views.MasterView view, Optional<String> slaveId) {
+        ObjectNode root = MAPPER.createObjectNode();
+        ArrayNode slaves = root.putArray("slaves");
+        view.agents().stream().filter(a -> slaveId.isEmpty() || slaveId.get().equals(a.id()))
+                .forEach(a -> slaves.add(agent(a, true)));
+        root.putArray("recovered_slaves");
+        return root;
+    }
+
+    public static ObjectNode state(Views.MasterView view, String hostname, int port, long startMillis) {
+        ObjectNode root = MAPPER.createObjectNode();
+        String pid = "master@" + hostname + ":" + port;
+        root.put("version", "1.11.0");
+        root.put("id", view.masterId());
+        root.put("pid", pid);
+        root.put("hostname", hostname);
+        root.put("start_time", startMillis / 1000.0);
+        root.put("elected_time", startMillis / 1000.0);
+        root.put("activated_slaves", view.agents().stream().filter(Views.AgentView::active).count());
+        root.put("deactivated_slaves", view.agents().stream().filter(a -> !a.active()).count());
+        root.put("unreachable_slaves", view.unreachableAgents());
+        root.put("leader", pid);
+        ObjectNode leader = root.putObject("leader_info");
+        leader.put("id", view.masterId());
+        leader.put("pid", pid);
+        leader.put("port", port);
+        leader.put("hostname", hostname);
+        ArrayNode slaves = root.putArray("slaves");
+        view.agents().forEach(a -> slaves.add(agent(a, false)));
+        root.putArray("recovered_slaves");
+        ArrayNode frameworks = root.putArray("frameworks");
+        view.frameworks().forEach(f -> frameworks.add(framework(f)));
+        root.putArray("completed_frameworks");
+        root.putArray("orphan_tasks");
+        root.putArray("unregistered_frameworks");
+        return root;
+    }
+
+    private static ObjectNode agent(Views.AgentView a, boolean full) {
+        ObjectNode o = MAPPER.createObjectNode();
+        String host = a.spec().hostname();
+        o.put("id", a.id());
+        o.put("hostname", host);
+        o.put("port", 5051);
+        ObjectNode attrs = o.putObject("attributes");
+        a.spec().attributes().forEach(attrs::put);
+        o.put("pid", "slave(1)@" + host + ":5051");
+        o.put("registered_time", seconds(a.registeredTime()));
+        a.reregisteredTime().ifPresent(t -> o.put("reregistered_time", seconds(t)));
+        o.set("resources", flat(a.total()));
+        o.set("used_resources", flat(a.used()));
+        o.set("offered_resources", flat(a.offered()));
+        ObjectNode reserved = o.putObject("reserved_resources");
+        ResourcePool reservedPool = a.total().filterRoles(r -> !r.equals("*"));
+        reservedPool.roles().forEach(role -> reserved.set(role, flat(a.total().filterRoles(role::equals))));
+        o.set("unreserved_resources", flat(a.total().filterRoles("*"::equals)));
+        o.put("active", a.active());
+        o.put("deactivated", false);
+        o.put("version", a.spec().mesosVersion());
+        ArrayNode caps = o.putArray("capabilities");
+        AGENT_CAPABILITIES.forEach(caps::add);
+        if (full) {
+            ObjectNode reservedFull = o.putObject("reserved_resources_full");
+            reservedPool.roles().forEach(role -> reservedFull.set(role,
+                    protos(withStaticReservations(a.total().filterRoles(role::equals).toProtos(Optional.empty())))));
+            o.set("unreserved_resources_full", protos(a.total().filterRoles("*"::equals).toProtos(Optional.empty())));
+            o.set("used_resources_full", protos(withStaticReservations(a.usedFull())));
+            o.set("offered_resources_full", protos(withStaticReservations(a.offeredFull())));
+        }
+        return o;
+    }
+
+    private static ObjectNode framework(Views.FrameworkView f) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("id", f.id());
+        o.put("name", f.info().getName());
+        o.put("user", f.info().getUser());
+        o.put("active", f.active());
+        o.put("connected", f.active());
+        ArrayNode roles = o.putArray("roles");
+        f.roles().forEach(roles::add);
+        ArrayNode tasks = o.putArray("tasks");
+        for (Views.TaskView t : f.tasks()) {
+            ObjectNode task = tasks.addObject();
+            task.put("id", t.info().getTaskId().getValue());
+            task.put("name", t.info().getName());
+            task.put("framework_id", t.frameworkId());
+            task.put("slave_id", t.info().getAgentId().getValue());
+            task.put("state", t.state().name());
+            task.set("resources", flat(ResourcePool.of(t.info().getResourcesList())));
+            if (t.info().hasLabels()) {
+                ArrayNode labels = task.putArray("labels");
+                t.info().getLabels().getLabelsList().forEach(l -> labels.addObject().put("key", l.getKey()).put("value", l.getValue()));
+            }
+        }
+        o.putArray("unreachable_tasks");
+        o.putArray("completed_tasks");
+        o.putArray("offers");
+        o.putArray("executors");
+        return o;
+    }
+
+    /** Flat map: always cpus, gpus, mem, disk; ranges as "[a-b, c-d]". */
+    static ObjectNode flat(ResourcePool pool) {
+        ObjectNode o = MAPPER.createObjectNode();
+        Map<String, Double> scalars = pool.scalarsByName();
+        for (String name : List.of("cpus", "gpus", "mem", "disk")) {
+            o.put(name, scalars.getOrDefault(name, 0.0));
+        }
+        scalars.forEach((name, value) -> {
+            if (!o.has(name)) {
+                o.put(name, value);
+            }
+        });
+        pool.rangesByName().forEach(o::put);
+        return o;
+    }
+
+    private static List<Protos.Resource> withStaticReservations(List<Protos.Resource> resources) {
+        return resources.stream().map(r -> r.getRole().equals("*") ? r : r.toBuilder()
+                .addReservations(Protos.Resource.ReservationInfo.newBuilder()
+                        .setType(Protos.Resource.ReservationInfo.Type.STATIC).setRole(r.getRole()))
+                .build()).toList();
+    }
+
+    static ArrayNode protos(List<? extends com.google.protobuf.MessageOrBuilder> messages) {
+        ArrayNode out = MAPPER.createArrayNode();
+        for (var m : messages) {
+            out.add(tree(StrictJson.print(m)));
+        }
+        return out;
+    }
+
+    static JsonNode tree(String json) {
+        try {
+            return MAPPER.readTree(json);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static double seconds(Instant t) {
+        return t.toEpochMilli() / 1000.0;
+    }
+}
