@@ -84,6 +84,34 @@ public final class Dockerd implements AutoCloseable {
         return dir.resolve("dockerd-ctl");
     }
 
+    /**
+     * Makes the engine read {@code daemonJson} (e.g. a test host root's /etc/docker/daemon.json) at its
+     * next start or reload: its config file becomes a symbolic link there, which survives the atomic
+     * renames the node agent does.
+     */
+    public void useConfigFile(Path daemonJson) {
+        try {
+            Files.deleteIfExists(configFile());
+            Files.createSymbolicLink(configFile(), daemonJson);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Back to an empty daemon.json of the engine's own (a regular file, no longer a link into a test host). */
+    public void useDefaultConfig() {
+        try {
+            Files.deleteIfExists(configFile());
+            Files.writeString(configFile(), "{}\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public void restart() {
+        control("restart");
+    }
+
     public void stop() {
         control("stop");
     }

@@ -1,0 +1,208 @@
+package dev.calicodcos.reconcilers.agent;
+
+import dev.calicodcos.model.agent.AgentPlan;
+import dev.calicodcos.model.agent.AgentReport;
+import dev.calicodcos.model.agent.StepPhase;
+import dev.calicodcos.model.agent.StepReport;
+import dev.calicodcos.model.codec.SpecCodec;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
+import io.etcd.jetcd.options.PutOption;
+import io.etcd.jetcd.support.CloseableClient;
+import io.github.resilience4j.core.IntervalFunction;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node agent loop: reads this agent's {@code AgentPlan} from etcd (and wakes when it changes),
+ * runs a {@link StepRunner} pass, and writes the {@code AgentReport} under a kept-alive lease, so a
+ * node agent that dies stops being reported. It owns all timing: settled steps are re-observed
+ * every {@code resync} (drift repair), busy ones every {@code busyRecheck}, and failures are
+ * retried with exponential backoff.
+ *
+ * <p>Use: {@code new NodeAgent(...)} then {@link #run()} on a thread of your own (it returns after
+ * {@link #close()}). The etcd client is the caller's and is not closed here.
+ */
+public final class NodeAgent implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeAgent.class);
+    private static final Duration ETCD_TIMEOUT = Duration.ofSeconds(10);
+
+    private final NodeAgentConfig config;
+    private final Client etcd;
+    private final StepRunner runner;
+    private final SpecCodec codec;
+    private final IntervalFunction backoff = IntervalFunction.ofExponentialBackoff(Duration.ofMillis(500), 2.0, Duration.ofMinutes(2));
+    private final Semaphore wake = new Semaphore(0);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    private volatile boolean closed;
+    private volatile boolean started;
+    private volatile boolean leaseLost = true;
+    private volatile Optional<AgentReport> lastReport = Optional.empty();
+    private long leaseId;
+    private CloseableClient keepAlive;
+    private int failedPasses;
+    private Optional<String> published = Optional.empty();
+
+    public NodeAgent(NodeAgentConfig config, Client etcd, StepRunner runner, SpecCodec codec) {
+        this.config = config;
+        this.etcd = etcd;
+        this.runner = runner;
+        this.codec = codec;
+    }
+
+    /** Runs passes until {@link #close()}; never throws for a failing step or a lost etcd. */
+    public void run() {
+        started = true;
+        ByteSequence planKey = bytes(config.keys().plan(config.agentId()));
+        Watch.Watcher watcher = etcd.getWatchClient().watch(planKey, response -> wake.release());
+        try {
+            while (!closed) {
+                Duration next = pass();
+                wake.tryAcquire(next.toMillis(), TimeUnit.MILLISECONDS);
+                wake.drainPermits();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            watcher.close();
+            stopped.countDown();
+        }
+    }
+
+    /** The report of the last pass, if any. */
+    public Optional<AgentReport> lastReport() {
+        return lastReport;
+    }
+
+    /** One pass; returns how long to wait before the next. */
+    private Duration pass() {
+        try {
+            Optional<AgentPlan> plan = readPlan();
+            if (plan.isEmpty()) {
+                return config.resync(); // the watch wakes us when the leader writes one
+            }
+            AgentReport report = runner.runOnce(plan.get(), lastReport);
+            lastReport = Optional.of(report);
+            publish(report);
+            return nextDelay(report);
+        } catch (RuntimeException e) {
+            LOG.error("node agent pass failed, retrying agent={}", config.agentId(), e);
+            return Duration.ofMillis(backoff.apply(++failedPasses));
+        }
+    }
+
+    private Duration nextDelay(AgentReport report) {
+        List<StepPhase> phases = report.steps().values().stream().map(StepReport::phase).toList();
+        if (phases.contains(StepPhase.FAILED)) {
+            return Duration.ofMillis(backoff.apply(++failedPasses));
+        }
+        failedPasses = 0;
+        boolean busy = phases.stream().anyMatch(p -> !p.settled() && p != StepPhase.BLOCKED);
+        return busy ? config.busyRecheck() : config.resync();
+    }
+
+    private Optional<AgentPlan> readPlan() {
+        List<KeyValue> kvs = await(etcd.getKVClient().get(bytes(config.keys().plan(config.agentId())))).getKvs();
+        if (kvs.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(codec.json().readValue(kvs.get(0).getValue().getBytes(), AgentPlan.class));
+        } catch (IOException e) {
+            throw new IllegalStateException("unreadable plan at " + config.keys().plan(config.agentId()) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes the report when it says something new (time stamps aside) or the lease was renewed. */
+    private void publish(AgentReport report) {
+        String comparable = codec.toJson(new AgentReport(report.agentId(), report.nodeAgentVersion(), report.specRevision(),
+                report.facts(), report.blockers(), report.steps(), Instant.EPOCH));
+        if (!leaseLost && published.equals(Optional.of(comparable))) {
+            return;
+        }
+        if (leaseLost) {
+            renewLease();
+        }
+        await(etcd.getKVClient().put(bytes(config.keys().report(config.agentId())), bytes(codec.toJson(report)),
+                PutOption.builder().withLeaseId(leaseId).build()));
+        published = Optional.of(comparable);
+    }
+
+    private void renewLease() {
+        if (keepAlive != null) {
+            keepAlive.close();
+        }
+        leaseId = await(etcd.getLeaseClient().grant(config.leaseTtl().toSeconds())).getID();
+        leaseLost = false;
+        keepAlive = etcd.getLeaseClient().keepAlive(leaseId, new StreamObserver<>() {
+            @Override
+            public void onNext(LeaseKeepAliveResponse response) {
+                // kept alive
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                LOG.warn("report lease lost, will write the report under a new one agent={}", config.agentId());
+                leaseLost = true;
+                wake.release();
+            }
+
+            @Override
+            public void onCompleted() {
+                leaseLost = true;
+                wake.release();
+            }
+        });
+    }
+
+    /** Stops the loop after the pass under way, then revokes the lease (the report goes with it). */
+    @Override
+    public void close() {
+        closed = true;
+        wake.release();
+        try {
+            if (started && !stopped.await(5, TimeUnit.MINUTES)) {
+                LOG.warn("node agent pass did not finish in time agent={}", config.agentId());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (keepAlive != null) {
+            keepAlive.close();
+            try {
+                etcd.getLeaseClient().revoke(leaseId).get(ETCD_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (Exception revokeFailed) {
+                LOG.warn("could not revoke the report lease; it expires in {} agent={}", config.leaseTtl(), config.agentId());
+            }
+        }
+    }
+
+    private static <T> T await(java.util.concurrent.CompletableFuture<T> future) {
+        try {
+            return future.get(ETCD_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (Exception e) {
+            throw new IllegalStateException("etcd: " + e.getMessage(), e);
+        }
+    }
+
+    private static ByteSequence bytes(String text) {
+        return ByteSequence.from(text, StandardCharsets.UTF_8);
+    }
+}

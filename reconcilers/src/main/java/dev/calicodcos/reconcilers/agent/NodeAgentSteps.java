@@ -1,0 +1,44 @@
+package dev.calicodcos.reconcilers.agent;
+
+import dev.calicodcos.reconcilers.cni.CniReconciler;
+import dev.calicodcos.reconcilers.container.ContainerConverger;
+import dev.calicodcos.reconcilers.container.LibnetworkReconciler;
+import dev.calicodcos.reconcilers.container.NodeReconciler;
+import dev.calicodcos.reconcilers.docker.DockerClusterStoreReconciler;
+import dev.calicodcos.reconcilers.etcdproxy.EtcdProbe;
+import dev.calicodcos.reconcilers.etcdproxy.EtcdProxyReconciler;
+import dev.calicodcos.reconcilers.etcdproxy.JetcdProbe;
+import dev.calicodcos.reconcilers.etcdproxy.JndiSrvResolver;
+import dev.calicodcos.reconcilers.etcdproxy.SrvResolver;
+import dev.calicodcos.reconcilers.host.Host;
+import dev.calicodcos.reconcilers.step.CrashPoints;
+import dev.calicodcos.reconcilers.step.RestartGate;
+import dev.calicodcos.reconcilers.step.StepReconciler;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/** Wires the five steps, in order, onto one {@link Host}: the node agent's composition of its parts. */
+public final class NodeAgentSteps {
+    public static final String VERSION = "0.1.0";
+
+    private NodeAgentSteps() {}
+
+    public static StepRunner runner(Host host, String nodeName, Clock clock, CrashPoints crashPoints) {
+        return runner(host, nodeName, clock, crashPoints, new JndiSrvResolver(), new JetcdProbe(Duration.ofSeconds(3)));
+    }
+
+    public static StepRunner runner(Host host, String nodeName, Clock clock, CrashPoints crashPoints,
+                                    SrvResolver srv, EtcdProbe probe) {
+        RestartGate gate = new RestartGate(host.files(), host.services(), clock, crashPoints);
+        ContainerConverger containers = new ContainerConverger(host.docker(), host.files());
+        List<StepReconciler> steps = List.of(
+                new EtcdProxyReconciler(host.files(), host.processes(), host.downloads(), srv, probe, clock),
+                new DockerClusterStoreReconciler(host.files(), host.services(), host.docker(), gate, crashPoints),
+                new CniReconciler(host.files(), host.services(), host.downloads(), gate, crashPoints),
+                new LibnetworkReconciler(containers),
+                new NodeReconciler(containers));
+        Preflight preflight = new Preflight(host.files(), host.commands(), host.docker(), nodeName);
+        return new StepRunner(steps, preflight, gate, clock, VERSION);
+    }
+}

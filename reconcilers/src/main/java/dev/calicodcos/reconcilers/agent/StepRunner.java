@@ -1,0 +1,142 @@
+package dev.calicodcos.reconcilers.agent;
+
+import dev.calicodcos.model.agent.AgentPlan;
+import dev.calicodcos.model.agent.AgentReport;
+import dev.calicodcos.model.agent.StepPhase;
+import dev.calicodcos.model.agent.StepReport;
+import dev.calicodcos.model.spec.CalicoClusterSpec;
+import dev.calicodcos.model.spec.StepName;
+import dev.calicodcos.reconcilers.host.StepFailure;
+import dev.calicodcos.reconcilers.step.RestartGate;
+import dev.calicodcos.reconcilers.step.StepContext;
+import dev.calicodcos.reconcilers.step.StepOutcome;
+import dev.calicodcos.reconcilers.step.StepReconciler;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One pass over the five steps for one plan: pre-flight, then removal of disabled steps (reverse
+ * order), then the enabled steps in order, each starting only when the ones before it are settled.
+ * Synchronous and without timing: the {@link NodeAgent} loop decides when to call it again, and
+ * tests call it directly.
+ */
+public final class StepRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(StepRunner.class);
+
+    private final List<StepReconciler> steps;
+    private final Preflight preflight;
+    private final RestartGate gate;
+    private final Clock clock;
+    private final String version;
+
+    /** @param steps one per {@link StepName}, in step order */
+    public StepRunner(List<StepReconciler> steps, Preflight preflight, RestartGate gate, Clock clock, String version) {
+        this.steps = List.copyOf(steps);
+        this.preflight = preflight;
+        this.gate = gate;
+        this.clock = clock;
+        this.version = version;
+    }
+
+    public AgentReport runOnce(AgentPlan plan, Optional<AgentReport> previous) {
+        PreflightResult pre = preflight.run();
+        StepContext context = new StepContext(plan, pre.facts(), pre.ipProblem());
+        Map<StepName, StepOutcome> outcomes = new EnumMap<>(StepName.class);
+        if (!pre.blockers().isEmpty()) {
+            for (StepReconciler step : steps) {
+                outcomes.put(step.name(), new StepOutcome(StepPhase.BLOCKED, hashOf(plan, step), Optional.empty(),
+                        Optional.of("NativeCalico"), String.join("; ", pre.blockers())));
+            }
+            return report(plan, pre, outcomes, previous);
+        }
+        List<StepReconciler> reversed = new ArrayList<>(steps);
+        Collections.reverse(reversed);
+        boolean blocked = false;
+        for (StepReconciler step : reversed) {
+            if (plan.uninstall() || !enabled(plan.spec(), step.name())) {
+                StepOutcome outcome = blocked ? pending(plan, step, "waiting for a later step's removal")
+                        : mayStart(plan, step) ? attempt(() -> step.remove(context), plan, step) : paused(plan, step, previous);
+                outcomes.put(step.name(), outcome);
+                blocked |= plan.uninstall() && !outcome.phase().settled();
+            }
+        }
+        if (!plan.uninstall()) {
+            Optional<StepName> waitingFor = Optional.empty();
+            for (StepReconciler step : steps) {
+                if (!enabled(plan.spec(), step.name())) {
+                    continue;
+                }
+                StepOutcome outcome = waitingFor.isPresent() ? pending(plan, step, "waiting for step " + waitingFor.get())
+                        : mayStart(plan, step) ? attempt(() -> step.reconcile(context), plan, step) : paused(plan, step, previous);
+                outcomes.put(step.name(), outcome);
+                if (waitingFor.isEmpty() && !outcome.phase().settled()) {
+                    waitingFor = Optional.of(step.name());
+                }
+            }
+        }
+        return report(plan, pre, outcomes, previous);
+    }
+
+    /** A paused plan starts nothing new; a restart already under way finishes. */
+    private boolean mayStart(AgentPlan plan, StepReconciler step) {
+        return !plan.paused() || gate.underWay(step.name());
+    }
+
+    private StepOutcome paused(AgentPlan plan, StepReconciler step, Optional<AgentReport> previous) {
+        return previous.map(r -> r.steps().get(step.name()))
+                .map(r -> new StepOutcome(r.phase(), r.desiredHash(), r.observedHash(), r.reason(), r.message()))
+                .orElseGet(() -> pending(plan, step, "plan paused"));
+    }
+
+    private StepOutcome attempt(Supplier<StepOutcome> action, AgentPlan plan, StepReconciler step) {
+        try {
+            return action.get();
+        } catch (StepFailure failure) {
+            LOG.warn("step failed step={} reason={} message={}", step.name(), failure.reason(), failure.getMessage());
+            return StepOutcome.failed(hashOf(plan, step), Optional.empty(), failure.reason(), failure.getMessage());
+        } catch (RuntimeException unexpected) {
+            LOG.error("step crashed step={}", step.name(), unexpected);
+            return StepOutcome.failed(hashOf(plan, step), Optional.empty(), "Internal",
+                    unexpected.getClass().getSimpleName() + ": " + unexpected.getMessage());
+        }
+    }
+
+    private static StepOutcome pending(AgentPlan plan, StepReconciler step, String message) {
+        return StepOutcome.pending(hashOf(plan, step), message);
+    }
+
+    private static String hashOf(AgentPlan plan, StepReconciler step) {
+        return plan.stepHashes().getOrDefault(step.name(), "");
+    }
+
+    static boolean enabled(CalicoClusterSpec spec, StepName step) {
+        return switch (step) {
+            case ETCD_PROXY -> spec.etcdProxy().enabled();
+            case DOCKER_CLUSTER_STORE -> spec.dockerClusterStore().enabled();
+            case CNI -> spec.cni().enabled();
+            case LIBNETWORK -> spec.libnetwork().enabled();
+            case NODE -> spec.node().enabled();
+        };
+    }
+
+    private AgentReport report(AgentPlan plan, PreflightResult pre, Map<StepName, StepOutcome> outcomes,
+                               Optional<AgentReport> previous) {
+        Instant now = clock.instant();
+        Map<StepName, StepReport> reports = new EnumMap<>(StepName.class);
+        outcomes.forEach((name, o) -> {
+            Optional<StepReport> before = previous.map(r -> r.steps().get(name));
+            Instant since = before.filter(b -> b.phase() == o.phase()).map(StepReport::since).orElse(now);
+            reports.put(name, new StepReport(o.phase(), o.desiredHash(), o.observedHash(), o.reason(), o.message(), since));
+        });
+        return new AgentReport(plan.agentId(), version, plan.specRevision(), pre.facts(), pre.blockers(), reports, now);
+    }
+}

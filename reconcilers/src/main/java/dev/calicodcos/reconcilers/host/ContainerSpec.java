@@ -1,0 +1,24 @@
+package dev.calicodcos.reconcilers.host;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A long-running Calico container as we run it: host network and restart policy {@code always}
+ * are fixed; everything else comes from the rendered step.
+ *
+ * @param binds host path to container path, read-write
+ */
+public record ContainerSpec(String name, String image, Map<String, String> env, Map<String, String> binds,
+                            boolean privileged, Map<String, String> labels) {
+    public ContainerSpec {
+        env = Map.copyOf(env);
+        binds = Map.copyOf(binds);
+        labels = Map.copyOf(labels);
+    }
+
+    /** {@code KEY=value} lines, sorted, as Docker takes them. */
+    public List<String> envList() {
+        return env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).sorted().toList();
+    }
+}

@@ -1,0 +1,167 @@
+package dev.calicodcos.reconcilers.host;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.command.CreateContainerResponse;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Info;
+import com.github.dockerjava.api.model.RestartPolicy;
+import com.github.dockerjava.api.model.Volume;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/** {@link DockerEngine} through docker-java over the engine's socket. */
+public final class DockerJavaEngine implements DockerEngine, AutoCloseable {
+    private final DockerClient client;
+    private final String dockerHost;
+
+    private DockerJavaEngine(DockerClient client, String dockerHost) {
+        this.client = client;
+        this.dockerHost = dockerHost;
+    }
+
+    /** {@code dockerHost} as DOCKER_HOST spells it, e.g. {@code unix:///var/run/docker.sock}. */
+    public static DockerJavaEngine connect(String dockerHost, Duration timeout) {
+        DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
+                .withDockerHost(dockerHost)
+                .withDockerTlsVerify(false)
+                .build();
+        ApacheDockerHttpClient http = new ApacheDockerHttpClient.Builder()
+                .dockerHost(URI.create(dockerHost))
+                .connectionTimeout(Duration.ofSeconds(5))
+                .responseTimeout(timeout)
+                .maxConnections(8)
+                .build();
+        return new DockerJavaEngine(DockerClientImpl.getInstance(config, http), dockerHost);
+    }
+
+    @Override
+    public DockerInfo info() {
+        Info info = call(() -> client.infoCmd().exec());
+        return new DockerInfo(info.getServerVersion(), nonBlank(info.getClusterStore()), nonBlank(info.getClusterAdvertise()));
+    }
+
+    @Override
+    public Optional<ContainerState> inspect(String name) {
+        return call(() -> {
+            try {
+                InspectContainerResponse c = client.inspectContainerCmd(name).exec();
+                Map<String, String> labels = c.getConfig().getLabels() == null ? Map.of() : c.getConfig().getLabels();
+                boolean running = Boolean.TRUE.equals(c.getState().getRunning());
+                return Optional.of(new ContainerState(c.getId(), c.getConfig().getImage(), labels, running));
+            } catch (NotFoundException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    @Override
+    public void ensureImage(String image) {
+        call(() -> {
+            try {
+                client.inspectImageCmd(image).exec();
+                return null;
+            } catch (NotFoundException e) {
+                try {
+                    client.pullImageCmd(image).start().awaitCompletion(10, TimeUnit.MINUTES);
+                    return null;
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new StepFailure("Interrupted", "interrupted while pulling " + image, interrupted);
+                } catch (DockerException pull) {
+                    throw new StepFailure("ImagePullFailed", "cannot pull " + image + ": " + pull.getMessage(), pull);
+                }
+            }
+        });
+    }
+
+    @Override
+    public String run(ContainerSpec spec) {
+        return call(() -> {
+            List<Bind> binds = spec.binds().entrySet().stream()
+                    .map(b -> new Bind(b.getKey(), new Volume(b.getValue())))
+                    .toList();
+            HostConfig host = HostConfig.newHostConfig()
+                    .withNetworkMode("host")
+                    .withPrivileged(spec.privileged())
+                    .withRestartPolicy(RestartPolicy.alwaysRestart())
+                    .withBinds(binds);
+            CreateContainerResponse created = client.createContainerCmd(spec.image())
+                    .withName(spec.name())
+                    .withEnv(spec.envList())
+                    .withLabels(spec.labels())
+                    .withHostConfig(host)
+                    .exec();
+            client.startContainerCmd(created.getId()).exec();
+            return created.getId();
+        });
+    }
+
+    @Override
+    public void start(String id) {
+        call(() -> client.startContainerCmd(id).exec());
+    }
+
+    @Override
+    public void remove(String id) {
+        call(() -> {
+            try {
+                client.removeContainerCmd(id).withForce(true).exec();
+            } catch (NotFoundException ignored) {
+                // already gone: what we wanted
+            }
+            return null;
+        });
+    }
+
+    private <T> T call(DockerCall<T> call) {
+        try {
+            return call.exec();
+        } catch (StepFailure e) {
+            throw e;
+        } catch (DockerException e) {
+            throw new StepFailure("DockerError", "docker at " + dockerHost + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            // docker-java wraps connection failures (refused, missing socket) in plain runtime exceptions.
+            throw new StepFailure("DockerNotRunning", "docker at " + dockerHost + " does not answer: " + rootMessage(e), e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+
+    private static Optional<String> nonBlank(String value) {
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value);
+    }
+
+    @FunctionalInterface
+    private interface DockerCall<T> {
+        T exec();
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,290 @@
+package dev.calicodcos.reconcilers.host;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * {@link HostFiles} on the real file system under a host root ({@code /} in production).
+ *
+ * <p>Temporary files go to {@code <root>/var/lib/calico-dcos/tmp} when that is on the same file
+ * system as the target, else to {@code .calico-dcos-tmp} next to the target's directory: never into
+ * the target directory itself, because Mesos reads every file in the CNI config directory and a
+ * crash would leave a second network there. Backups of user files go to
+ * {@code <root>/var/lib/calico-dcos/backup/}.
+ */
+public final class RootedFiles implements HostFiles {
+    static final String STATE_DIR = "/var/lib/calico-dcos";
+
+    private final Path root;
+
+    public RootedFiles(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    @Override
+    public Path resolve(String hostPath) {
+        if (!hostPath.startsWith("/")) {
+            throw new IllegalArgumentException("host paths are absolute: " + hostPath);
+        }
+        Path resolved = root.resolve(hostPath.substring(1)).normalize();
+        if (!resolved.startsWith(root)) {
+            throw new IllegalArgumentException("host path escapes the host root: " + hostPath);
+        }
+        return resolved;
+    }
+
+    @Override
+    public Optional<byte[]> read(String hostPath) {
+        try {
+            return Optional.of(Files.readAllBytes(resolve(hostPath)));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new StepFailure("HostFileUnreadable", "cannot read " + hostPath + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean isRegularFile(String hostPath) {
+        return Files.isRegularFile(resolve(hostPath));
+    }
+
+    @Override
+    public boolean isDirectory(String hostPath) {
+        return Files.isDirectory(resolve(hostPath));
+    }
+
+    @Override
+    public boolean isExecutable(String hostPath) {
+        return Files.isExecutable(resolve(hostPath));
+    }
+
+    @Override
+    public void makeExecutable(String hostPath) {
+        Path file = resolve(hostPath);
+        try {
+            Set<PosixFilePermission> permissions = new HashSet<>(Files.getPosixFilePermissions(file));
+            permissions.addAll(Set.of(PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.GROUP_EXECUTE,
+                    PosixFilePermission.OTHERS_EXECUTE));
+            Files.setPosixFilePermissions(file, permissions);
+        } catch (IOException e) {
+            throw new StepFailure("HostFileUnwritable", "cannot make " + hostPath + " executable: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void deleteTree(String hostDir) {
+        if (!hostDir.startsWith(STATE_DIR + "/")) {
+            throw new IllegalArgumentException("only calico-dcos's own directories are deleted whole: " + hostDir);
+        }
+        Path dir = resolve(hostDir);
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            throw new StepFailure("HostFileUnwritable", "cannot delete " + hostDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optional<FileTime> modifiedAt(String hostPath) {
+        try {
+            return Optional.of(Files.getLastModifiedTime(resolve(hostPath)));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public List<String> list(String hostDir) {
+        Path dir = resolve(hostDir);
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        List<String> names = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            entries.forEach(p -> names.add(p.getFileName().toString()));
+        } catch (IOException e) {
+            throw new StepFailure("HostFileUnreadable", "cannot list " + hostDir + ": " + e.getMessage(), e);
+        }
+        names.sort(null);
+        return names;
+    }
+
+    @Override
+    public boolean write(String hostPath, byte[] content, String newFileMode) {
+        Path target = resolve(hostPath);
+        Optional<byte[]> current = read(hostPath);
+        if (current.isPresent() && Arrays.equals(current.get(), content)) {
+            return false;
+        }
+        if (!Files.isDirectory(target.getParent())) {
+            throw new StepFailure("HostDirectoryMissing", "directory " + parentOf(hostPath) + " does not exist");
+        }
+        recordFirstChange(hostPath, current);
+        try {
+            Path temp = tempDirFor(target).resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+            try {
+                try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                    ByteBuffer buffer = ByteBuffer.wrap(content);
+                    while (buffer.hasRemaining()) {
+                        out.write(buffer);
+                    }
+                    out.force(true);
+                }
+                copyOwnershipAndMode(target, temp, newFileMode);
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+            syncDirectory(target.getParent());
+            return true;
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new StepFailure("HostFileUnwritable", "cannot replace " + hostPath + " atomically: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new StepFailure("HostFileUnwritable", "cannot write " + hostPath + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean delete(String hostPath) {
+        Path target = resolve(hostPath);
+        try {
+            boolean deleted = Files.deleteIfExists(target);
+            if (deleted) {
+                syncDirectory(target.getParent());
+            }
+            return deleted;
+        } catch (IOException e) {
+            throw new StepFailure("HostFileUnwritable", "cannot delete " + hostPath + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optional<Boolean> existedBeforeUs(String hostPath) {
+        Path backupDir = resolve(STATE_DIR + "/backup");
+        String name = backupName(hostPath);
+        if (Files.exists(backupDir.resolve(name))) {
+            return Optional.of(true);
+        }
+        if (Files.exists(backupDir.resolve(name + ".absent"))) {
+            return Optional.of(false);
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public void createDirectories(String hostDir) {
+        try {
+            Files.createDirectories(resolve(hostDir));
+        } catch (IOException e) {
+            throw new StepFailure("HostFileUnwritable", "cannot create " + hostDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optional<byte[]> backupOf(String hostPath) {
+        return read(STATE_DIR + "/backup/" + backupName(hostPath));
+    }
+
+    @Override
+    public void forgetOriginal(String hostPath) {
+        delete(STATE_DIR + "/backup/" + backupName(hostPath));
+        delete(STATE_DIR + "/backup/" + backupName(hostPath) + ".absent");
+    }
+
+    /** Before our first change to a path: keep the user's file, or remember that there was none. */
+    private void recordFirstChange(String hostPath, Optional<byte[]> current) {
+        if (existedBeforeUs(hostPath).isPresent() || hostPath.startsWith(STATE_DIR + "/")) {
+            return;
+        }
+        Path backupDir = resolve(STATE_DIR + "/backup");
+        try {
+            Files.createDirectories(backupDir);
+            Path record = current.isPresent()
+                    ? backupDir.resolve(backupName(hostPath))
+                    : backupDir.resolve(backupName(hostPath) + ".absent");
+            Path temp = backupDir.resolve("." + UUID.randomUUID() + ".tmp");
+            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                out.write(ByteBuffer.wrap(current.orElse(new byte[0])));
+                out.force(true);
+            }
+            Files.move(temp, record, StandardCopyOption.ATOMIC_MOVE);
+            syncDirectory(backupDir);
+        } catch (IOException e) {
+            throw new StepFailure("HostFileUnwritable", "cannot back up " + hostPath + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String backupName(String hostPath) {
+        return hostPath.substring(1).replace("/", "__");
+    }
+
+    private Path tempDirFor(Path target) throws IOException {
+        Path preferred = resolve(STATE_DIR + "/tmp");
+        Files.createDirectories(preferred);
+        if (Files.getFileStore(preferred).equals(Files.getFileStore(target.getParent()))) {
+            return preferred;
+        }
+        Path parent = target.getParent().getParent() != null ? target.getParent().getParent() : target.getParent();
+        Path sibling = parent.resolve(".calico-dcos-tmp");
+        Files.createDirectories(sibling);
+        return sibling;
+    }
+
+    private static void copyOwnershipAndMode(Path target, Path temp, String newFileMode) throws IOException {
+        PosixFileAttributeView tempView = Files.getFileAttributeView(temp, PosixFileAttributeView.class);
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            PosixFileAttributes existing = Files.readAttributes(target, PosixFileAttributes.class);
+            tempView.setPermissions(existing.permissions());
+            if (!existing.owner().equals(Files.getOwner(temp)) || !existing.group().equals(tempView.readAttributes().group())) {
+                tempView.setOwner(existing.owner());
+                tempView.setGroup(existing.group());
+            }
+        } else {
+            tempView.setPermissions(PosixFilePermissions.fromString(newFileMode));
+        }
+    }
+
+    private static void syncDirectory(Path dir) throws IOException {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
+    }
+
+    private static String parentOf(String hostPath) {
+        int slash = hostPath.lastIndexOf('/');
+        return slash <= 0 ? "/" : hostPath.substring(0, slash);
+    }
+}

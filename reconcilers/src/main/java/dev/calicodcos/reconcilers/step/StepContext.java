@@ -1,0 +1,17 @@
+package dev.calicodcos.reconcilers.step;
+
+import dev.calicodcos.model.agent.AgentFacts;
+import dev.calicodcos.model.agent.AgentPlan;
+import dev.calicodcos.model.spec.CalicoClusterSpec;
+import java.util.Optional;
+
+/**
+ * The inputs of one pass of one step: the plan (spec, restart grant) and this agent's facts.
+ *
+ * @param ipProblem why {@code detect_ip} gave no IP, when it did not
+ */
+public record StepContext(AgentPlan plan, AgentFacts facts, Optional<String> ipProblem) {
+    public CalicoClusterSpec spec() {
+        return plan.spec();
+    }
+}

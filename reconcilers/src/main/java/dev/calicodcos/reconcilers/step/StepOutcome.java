@@ -1,0 +1,45 @@
+package dev.calicodcos.reconcilers.step;
+
+import dev.calicodcos.model.agent.StepPhase;
+import java.util.Optional;
+
+/**
+ * What one pass of a step found and did. The runner stamps it with a time and puts it in the report;
+ * the loop decides from the phase when to look again.
+ */
+public record StepOutcome(StepPhase phase, String desiredHash, Optional<String> observedHash,
+                          Optional<String> reason, String message) {
+
+    public static StepOutcome done(String desiredHash, String message) {
+        return new StepOutcome(StepPhase.DONE, desiredHash, Optional.of(desiredHash), Optional.empty(), message);
+    }
+
+    public static StepOutcome applying(String desiredHash, Optional<String> observedHash, String message) {
+        return new StepOutcome(StepPhase.APPLYING, desiredHash, observedHash, Optional.empty(), message);
+    }
+
+    public static StepOutcome awaitingRestart(String desiredHash, Optional<String> observedHash, String unit) {
+        return new StepOutcome(StepPhase.AWAITING_RESTART, desiredHash, observedHash, Optional.of("AwaitingRestartGrant"),
+                "must restart " + unit + "; waiting for a restart grant at this hash");
+    }
+
+    public static StepOutcome restarting(String desiredHash, String message) {
+        return new StepOutcome(StepPhase.RESTARTING, desiredHash, Optional.empty(), Optional.empty(), message);
+    }
+
+    public static StepOutcome failed(String desiredHash, Optional<String> observedHash, String reason, String message) {
+        return new StepOutcome(StepPhase.FAILED, desiredHash, observedHash, Optional.of(reason), message);
+    }
+
+    public static StepOutcome unsupported(String desiredHash, String reason, String message) {
+        return new StepOutcome(StepPhase.UNSUPPORTED, desiredHash, Optional.empty(), Optional.of(reason), message);
+    }
+
+    public static StepOutcome removed(String desiredHash, String message) {
+        return new StepOutcome(StepPhase.REMOVED, desiredHash, Optional.empty(), Optional.empty(), message);
+    }
+
+    public static StepOutcome pending(String desiredHash, String message) {
+        return new StepOutcome(StepPhase.PENDING, desiredHash, Optional.empty(), Optional.empty(), message);
+    }
+}

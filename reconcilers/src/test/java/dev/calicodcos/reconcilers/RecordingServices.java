@@ -1,0 +1,56 @@
+package dev.calicodcos.reconcilers;
+
+import dev.calicodcos.reconcilers.host.Services;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** In-memory {@link Services}: units are active from the start; restarts make them active since "now". */
+public final class RecordingServices implements Services {
+    private final Clock clock;
+    private final Map<String, Instant> activeSince = new HashMap<>();
+    private final List<String> calls = new ArrayList<>();
+
+    public RecordingServices(Clock clock) {
+        this.clock = clock;
+    }
+
+    public RecordingServices active(String unit, Instant since) {
+        activeSince.put(unit, since);
+        return this;
+    }
+
+    public RecordingServices inactive(String unit) {
+        activeSince.remove(unit);
+        return this;
+    }
+
+    public List<String> calls() {
+        return List.copyOf(calls);
+    }
+
+    @Override
+    public void restart(String unit) {
+        calls.add("restart " + unit);
+        activeSince.put(unit, clock.instant());
+    }
+
+    @Override
+    public void reload(String unit) {
+        calls.add("reload " + unit);
+    }
+
+    @Override
+    public boolean isActive(String unit) {
+        return activeSince.containsKey(unit);
+    }
+
+    @Override
+    public Optional<Instant> activeSince(String unit) {
+        return Optional.ofNullable(activeSince.get(unit));
+    }
+}

@@ -1,0 +1,127 @@
+package dev.calicodcos.reconcilers;
+
+import static dev.calicodcos.reconcilers.TestHost.plan;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.calicodcos.model.agent.AgentFacts;
+import dev.calicodcos.model.agent.AgentPlan;
+import dev.calicodcos.model.agent.RestartGrant;
+import dev.calicodcos.model.agent.StepPhase;
+import dev.calicodcos.model.spec.StepName;
+import dev.calicodcos.reconcilers.host.RootedFiles;
+import dev.calicodcos.reconcilers.step.CrashPoints;
+import dev.calicodcos.reconcilers.step.RestartGate;
+import dev.calicodcos.reconcilers.step.StepContext;
+import dev.calicodcos.reconcilers.step.StepOutcome;
+import dev.calicodcos.testkit.TempDirs;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The restart rule on its own, with an in-memory systemd and a clock the test moves. */
+class RestartGateTest {
+    private static final AgentFacts FACTS = new AgentFacts("agent-1", Optional.empty(), Optional.empty(), Optional.empty(),
+            Optional.empty(), false, false);
+
+    private Path root;
+    private MutableClock clock;
+    private RecordingServices services;
+    private RestartGate gate;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        root = Files.createTempDirectory("host-root");
+        clock = new MutableClock(Instant.parse("2026-01-01T10:00:00.500Z"));
+        services = new RecordingServices(clock).active("docker", clock.instant().minus(Duration.ofHours(1)));
+        gate = new RestartGate(new RootedFiles(root), services, clock, CrashPoints.NONE);
+    }
+
+    @AfterEach
+    void tearDown() {
+        TempDirs.deleteRecursively(root);
+    }
+
+    private static StepContext context(Optional<RestartGrant> grant) {
+        AgentPlan plan = plan("rollout: {stabilityPeriod: 10s, restartTimeout: 1m}").withRestartGrant(grant);
+        return new StepContext(plan, FACTS, Optional.empty());
+    }
+
+    private static Optional<RestartGrant> grant(String hash) {
+        return Optional.of(new RestartGrant(StepName.DOCKER_CLUSTER_STORE, hash, Instant.EPOCH));
+    }
+
+    @Test
+    void withoutAGrantForThisHashItOnlyAsks() {
+        StepOutcome none = gate.restart(StepName.DOCKER_CLUSTER_STORE, "docker", "h1", Optional.empty(), context(Optional.empty()));
+        StepOutcome otherHash = gate.restart(StepName.DOCKER_CLUSTER_STORE, "docker", "h1", Optional.empty(), context(grant("h0")));
+
+        assertThat(none.phase()).isEqualTo(StepPhase.AWAITING_RESTART);
+        assertThat(otherHash.phase()).isEqualTo(StepPhase.AWAITING_RESTART);
+        assertThat(services.calls()).isEmpty();
+    }
+
+    @Test
+    void aGrantedRestartHappensOnceAndIsDoneAfterTheStabilityPeriod() {
+        StepContext granted = context(grant("h1"));
+
+        assertThat(gate.restart(StepName.DOCKER_CLUSTER_STORE, "docker", "h1", Optional.empty(), granted).phase())
+                .isEqualTo(StepPhase.RESTARTING);
+        clock.advance(Duration.ofSeconds(5));
+        assertThat(gate.progress(StepName.DOCKER_CLUSTER_STORE, "docker", "h1", granted))
+                .isInstanceOf(RestartGate.Progress.Waiting.class);
+        clock.advance(Duration.ofSeconds(6));
+        assertThat(gate.progress(StepName.DOCKER_CLUSTER_STORE, "docker", "h1", granted))
+                .isInstanceOf(RestartGate.Progress.Stable.class);
+        assertThat(services.calls()).containsExactly("restart docker");
+    }
+
+    @Test
+    void aServiceThatDoesNotComeBackFailsAfterTheRestartTimeout() {
+        StepContext granted = context(grant("h1"));
+        gate.restart(StepName.DOCKER_CLUSTER_STORE, "docker", "h1", Optional.empty(), granted);
+        services.inactive("docker");
+
+        clock.advance(Duration.ofMinutes(2));
+        RestartGate.Progress progress = gate.progress(StepName.DOCKER_CLUSTER_STORE, "docker", "h1", granted);
+
+        assertThat(progress).isInstanceOfSatisfying(RestartGate.Progress.Waiting.class,
+                w -> assertThat(w.outcome().reason()).contains("ServiceNotActive"));
+        assertThat(services.calls()).containsExactly("restart docker");
+    }
+
+    /** A clock tests move by hand. */
+    static final class MutableClock extends Clock {
+        private Instant now;
+
+        MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package dev.calicodcos.reconcilers;
+
+import static dev.calicodcos.reconcilers.TestHost.plan;
+import static dev.calicodcos.reconcilers.TestHost.step;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.calicodcos.model.agent.AgentPlan;
+import dev.calicodcos.model.agent.AgentReport;
+import dev.calicodcos.model.agent.StepPhase;
+import dev.calicodcos.model.spec.StepName;
+import dev.calicodcos.reconcilers.agent.NodeAgentSteps;
+import dev.calicodcos.reconcilers.agent.StepRunner;
+import dev.calicodcos.reconcilers.host.Host;
+import dev.calicodcos.reconcilers.host.LocalCommands;
+import dev.calicodcos.reconcilers.host.LocalProcesses;
+import dev.calicodcos.reconcilers.host.RootedFiles;
+import dev.calicodcos.reconcilers.host.UrlDownloader;
+import dev.calicodcos.reconcilers.step.CrashPoints;
+import dev.calicodcos.testkit.TempDirs;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Runner behaviour that needs no real engine: pre-flight blockers, Docker ≥ 23, no engine at all, a paused plan. */
+class StubbedAgentTest {
+    private Path root;
+    private RecordingServices services;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        root = Files.createTempDirectory("host-root");
+        Files.createDirectories(root.resolve("etc/docker"));
+        Files.createDirectories(root.resolve("opt/mesosphere/etc/calico"));
+        services = new RecordingServices(Clock.systemUTC()).active("docker", Instant.now().minus(Duration.ofHours(1)));
+    }
+
+    @AfterEach
+    void tearDown() {
+        TempDirs.deleteRecursively(root);
+    }
+
+    private StepRunner runner(Optional<String> dockerVersion) {
+        Host host = new Host(new RootedFiles(root), services, new StubDockerEngine(dockerVersion),
+                new LocalProcesses(Duration.ofSeconds(1)), new LocalCommands(Map.of()), new UrlDownloader(Duration.ofSeconds(5)));
+        return NodeAgentSteps.runner(host, "agent-1", Clock.systemUTC(), CrashPoints.NONE);
+    }
+
+    @Test
+    void dockerFrom23OnIsUnsupportedAndUntouched() throws IOException {
+        AgentReport report = runner(Optional.of("24.0.7")).runOnce(plan(TestSpecs.ONLY_DOCKER), Optional.empty());
+
+        assertThat(step(report, StepName.DOCKER_CLUSTER_STORE).phase()).isEqualTo(StepPhase.UNSUPPORTED);
+        assertThat(step(report, StepName.DOCKER_CLUSTER_STORE).reason()).contains("DockerTooNew");
+        assertThat(Files.exists(root.resolve("etc/docker/daemon.json"))).isFalse();
+        assertThat(services.calls()).isEmpty();
+    }
+
+    @Test
+    void aDcosWithItsOwnCalicoBlocksEveryStep() throws IOException {
+        Files.writeString(root.resolve("opt/mesosphere/etc/calico/calico_enabled"), "");
+
+        AgentReport report = runner(Optional.of("20.10.24")).runOnce(plan(TestSpecs.ONLY_DOCKER), Optional.empty());
+
+        assertThat(report.blockers()).singleElement().asString().startsWith("NativeCalico");
+        assertThat(report.facts().nativeCalico()).isTrue();
+        assertThat(report.steps().values()).allMatch(s -> s.phase() == StepPhase.BLOCKED);
+        assertThat(Files.exists(root.resolve("etc/docker/daemon.json"))).isFalse();
+    }
+
+    @Test
+    void aPausedPlanStartsNothing() {
+        AgentPlan paused = new AgentPlan("agent-1", 1, plan(TestSpecs.ONLY_DOCKER).spec(), Map.of(), Optional.empty(), true, false);
+
+        AgentReport report = runner(Optional.of("20.10.24")).runOnce(paused, Optional.empty());
+
+        assertThat(step(report, StepName.DOCKER_CLUSTER_STORE).phase()).isEqualTo(StepPhase.PENDING);
+        assertThat(Files.exists(root.resolve("etc/docker/daemon.json"))).isFalse();
+    }
+
+    @Test
+    void laterStepsWaitForAnEarlierOneThatIsNotDone() {
+        AgentPlan plan = plan(TestSpecs.ONLY_DOCKER.replace("node: {enabled: false}", "node: {privileged: false}"));
+
+        AgentReport report = runner(Optional.empty()).runOnce(plan, Optional.empty());
+
+        assertThat(step(report, StepName.DOCKER_CLUSTER_STORE).reason()).contains("DockerNotRunning");
+        assertThat(step(report, StepName.NODE).phase()).isEqualTo(StepPhase.PENDING);
+        assertThat(step(report, StepName.NODE).message()).contains("dockerClusterStore");
+    }
+}
