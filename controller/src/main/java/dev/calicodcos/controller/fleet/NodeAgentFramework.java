@@ -57,7 +57,8 @@ public final class NodeAgentFramework implements SchedulerListener, NodeAgentFle
     private Set<String> desired = Set.of();
     private SchedulerDriver driver;
     private boolean launchesAllowed;
-    private boolean suppressed;
+    /** Offers were declined for long, or suppressed, since the last REVIVE: new wants need a REVIVE to be seen. */
+    private boolean offersHeldBack;
 
     /** @param drivers builds the driver that reports to this framework (and reconciles its {@link #knownTasks()}) */
     public NodeAgentFramework(Function<NodeAgentFramework, SchedulerDriver> drivers, NodeAgentTaskFactory factory, Clock clock,
@@ -110,7 +111,7 @@ public final class NodeAgentFramework implements SchedulerListener, NodeAgentFle
         if (event instanceof SchedulerEvent.Subscribed subscribed) {
             LOG.info("subscribed frameworkId={}", subscribed.frameworkId());
             launchesAllowed = false;
-            suppressed = false;
+            offersHeldBack = false;
             driver.reconcile(List.of()); // implicit: learn the tasks a previous leader launched
             timer.schedule(this::allowLaunches, reconcileSettle.toMillis(), TimeUnit.MILLISECONDS);
         } else if (event instanceof SchedulerEvent.Offers offers) {
@@ -174,15 +175,17 @@ public final class NodeAgentFramework implements SchedulerListener, NodeAgentFle
             LOG.info("launching node agent task={} agent={}", task.taskId(), launch.agentId());
         }
         if (!d.decline().isEmpty()) {
-            driver.decline(d.decline(), d.wantOffers() ? WANTED_REFUSE : UNWANTED_REFUSE);
+            boolean soon = d.wantOffers() || !launchesAllowed; // before reconciliation settles we may want them any moment
+            driver.decline(d.decline(), soon ? WANTED_REFUSE : UNWANTED_REFUSE);
+            offersHeldBack |= !soon;
             declined.increment(d.decline().size());
         }
-        if (d.wantOffers() && suppressed) {
-            driver.revive(List.of());
-            suppressed = false;
-        } else if (!d.wantOffers() && !suppressed && launchesAllowed) {
+        if (d.wantOffers() && offersHeldBack) {
+            driver.revive(List.of()); // clears every decline filter, and undoes SUPPRESS
+            offersHeldBack = false;
+        } else if (!d.wantOffers() && !offersHeldBack && launchesAllowed) {
             driver.suppress(List.of());
-            suppressed = true;
+            offersHeldBack = true;
         }
     }
 

@@ -1,0 +1,43 @@
+package dev.calicodcos.controller.cli;
+
+import dev.calicodcos.reconcilers.agent.NodeAgent;
+import dev.calicodcos.reconcilers.agent.NodeAgentConfig;
+import dev.calicodcos.reconcilers.agent.NodeAgentFactory;
+import dev.calicodcos.reconcilers.etcd.EtcdClients;
+import io.etcd.jetcd.Client;
+import java.nio.file.Path;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "node", description = {
+        "Run the node agent on one agent: follow its plan in etcd, converge the five steps on this host, report.",
+        "Started by the controller as a Mesos task, or by the calico-dcos-node systemd unit."})
+final class NodeCommand extends EtcdCommand {
+
+    @Option(names = "--agent-id", required = true, defaultValue = "${env:CALICO_DCOS_AGENT_ID}",
+            description = "The Mesos agent id of this host (env CALICO_DCOS_AGENT_ID).")
+    String agentId;
+
+    @Option(names = "--host-root", defaultValue = "${env:CALICO_DCOS_HOST_ROOT:-/}",
+            description = "Root of the host's filesystem (env CALICO_DCOS_HOST_ROOT; default ${DEFAULT-VALUE}).")
+    Path hostRoot;
+
+    @Option(names = "--node-name", defaultValue = "${env:CALICO_DCOS_NODE_NAME}",
+            description = "Calico node name (default: <host-root>/etc/hostname, else the OS host name).")
+    String nodeName;
+
+    @Override
+    public Integer call() throws Exception {
+        Logging.forLongRunningCommand();
+        String name = nodeName != null ? nodeName : NodeAgentFactory.defaultNodeName(hostRoot);
+        try (Client etcdClient = EtcdClients.connect(etcd.etcd());
+             NodeAgent agent = NodeAgentFactory.create(NodeAgentConfig.defaults(agentId, etcd.keys()), etcdClient, hostRoot,
+                     System.getenv(), name)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(agent::close, "node-agent-shutdown"));
+            out().println("node agent for " + agentId + " (" + name + ") on " + hostRoot + ", calicocluster/" + etcd.cluster);
+            out().flush();
+            agent.run();
+        }
+        return ExitCode.OK;
+    }
+}

@@ -1,0 +1,209 @@
+package dev.calicodcos.controller.demo;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.calicodcos.controller.Controller;
+import dev.calicodcos.controller.agents.MesosAgentSource;
+import dev.calicodcos.controller.fleet.MesosFleet;
+import dev.calicodcos.controller.fleet.NodeAgentTaskFactory;
+import dev.calicodcos.controller.http.ControllerHttpServer;
+import dev.calicodcos.controller.mesos.HttpMesosMaster;
+import dev.calicodcos.controller.mesos.MasterClientConfig;
+import dev.calicodcos.controller.mesos.MasterEndpoint;
+import dev.calicodcos.controller.store.EtcdKvStore;
+import dev.calicodcos.controller.store.KvStore;
+import dev.calicodcos.controller.store.Versioned;
+import dev.calicodcos.model.ClusterKeys;
+import dev.calicodcos.model.codec.SpecCodec;
+import dev.calicodcos.model.status.ClusterStatus;
+import dev.calicodcos.reconcilers.etcd.EtcdClients;
+import dev.calicodcos.reconcilers.etcd.EtcdOptions;
+import dev.calicodcos.sim.AgentSpec;
+import dev.calicodcos.sim.SimulatedCluster;
+import dev.calicodcos.testkit.EtcdServer;
+import dev.calicodcos.testkit.FreePorts;
+import dev.calicodcos.testkit.TempDirs;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import okhttp3.OkHttpClient;
+
+/**
+ * The embedded default: a real etcd, a simulated DC/OS cluster whose agents run the real node
+ * agent as Mesos tasks, and the controller, all on this machine. Used by {@code calico-dcos demo}
+ * and by the end-to-end tests.
+ */
+public final class DemoCluster implements AutoCloseable {
+    public static final String PREFIX = ClusterKeys.DEFAULT_PREFIX;
+
+    /**
+     * @param jar        the shaded jar the simulated agents fetch and run as node agents
+     * @param httpPort   the controller's port (0: any free port)
+     * @param agentPoll  how often the controller lists agents
+     */
+    public record Options(int agents, Path jar, int httpPort, Duration agentPoll, Duration resync, Duration heartbeat,
+                          Duration agentRestartDelay) {
+        public static Options defaults(int agents, Path jar) {
+            return new Options(agents, jar, 0, Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(1));
+        }
+    }
+
+    private final List<AutoCloseable> parts = new ArrayList<>();
+    private final Path workDir;
+    private final ClusterKeys keys = new ClusterKeys(PREFIX, ClusterKeys.DEFAULT_CLUSTER);
+    private final EtcdServer etcd;
+    private final SimulatedCluster sim;
+    private final Controller controller;
+    private final KvStore kv;
+    private final SpecCodec codec = new SpecCodec();
+
+    private DemoCluster(Options options) throws IOException {
+        workDir = Files.createTempDirectory("calico-dcos-demo");
+        try {
+            etcd = EtcdServer.start();
+            parts.add(etcd);
+            sim = SimulatedCluster.builder()
+                    .agents(agentSpecs(options.agents()))
+                    .heartbeatInterval(options.heartbeat())
+                    .allocationInterval(Duration.ofMillis(200))
+                    .statusUpdateRetry(Duration.ofSeconds(1))
+                    .agentRestartDelay(options.agentRestartDelay())
+                    .workDir(workDir.resolve("sim"))
+                    .dockerImages(List.of("calico/node:v2.6.12", "calico/libnetwork-plugin:v1.1.3"))
+                    .start();
+            parts.add(0, sim);
+            kv = new EtcdKvStore(EtcdClients.connect(EtcdOptions.plain(etcd.endpoint())), Duration.ofSeconds(10));
+            parts.add(0, kv);
+            controller = startController(options);
+            parts.add(0, controller);
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    public static DemoCluster start(Options options) throws IOException {
+        return new DemoCluster(options);
+    }
+
+    /** Private agents, one public; the second runs Mesos 1.0 (needs an agent restart for CNI), the fourth Docker 24 (no cluster store). */
+    static List<AgentSpec> agentSpecs(int count) {
+        List<AgentSpec> specs = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            String host = "10.0.0." + (10 + i);
+            AgentSpec spec = i == count && count > 1 ? AgentSpec.publicAgent(host) : AgentSpec.privateAgent(host);
+            if (i == 2) {
+                spec = spec.withMesosVersion("1.0.3").withDcosVersion("1.8.8");
+            }
+            if (i == 4) {
+                spec = spec.withDockerVersion("24.0.7");
+            }
+            specs.add(spec);
+        }
+        return specs;
+    }
+
+    private Controller startController(Options options) throws IOException {
+        int port = options.httpPort() == 0 ? FreePorts.next() : options.httpPort();
+        ObjectMapper json = new ObjectMapper();
+        OkHttpClient http = new OkHttpClient();
+        MasterEndpoint master = MasterEndpoint.direct(sim.masterUrl().toString());
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> nodeArgs = List.of("--etcd-endpoints", etcd.endpoint(), "--prefix", PREFIX, "--cluster", keys.cluster());
+        NodeAgentTaskFactory tasks = new NodeAgentTaskFactory(java, "http://127.0.0.1:" + port + ControllerHttpServer.JAR_PATH,
+                nodeArgs, "demo-" + Files.size(options.jar()), 0.2, 384, Map.of("CALICO_DCOS_LOG_LEVEL", "INFO"));
+        MesosFleet fleet = new MesosFleet(http, master, keys, "calico-dcos-demo", "calico-dcos", Optional.empty(), tasks,
+                Duration.ofSeconds(1), Clock.systemUTC());
+        Controller.Settings settings = new Controller.Settings(keys, options.resync(), options.agentPoll(), Duration.ofMinutes(1),
+                Duration.ofSeconds(5), "demo", new InetSocketAddress("127.0.0.1", port), Optional.of(options.jar()));
+        return Controller.start(settings, EtcdClients.connect(EtcdOptions.plain(etcd.endpoint())),
+                new MesosAgentSource(new HttpMesosMaster(http, MasterClientConfig.defaults(master), json)), fleet.factory(),
+                Clock.systemUTC(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    }
+
+    /** The demo spec with this run's etcd and local plugin files filled in. */
+    public String exampleSpec() throws IOException {
+        Path downloads = Files.createDirectories(workDir.resolve("downloads"));
+        Path calico = plugin(downloads.resolve("calico"), "calico");
+        Path ipam = plugin(downloads.resolve("calico-ipam"), "calico-ipam");
+        try (InputStream in = DemoCluster.class.getResourceAsStream("demo-cluster.yaml")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .replace("@ETCD@", etcd.endpoint())
+                    .replace("@CALICO_IPAM@", ipam.toUri().toString())
+                    .replace("@CALICO@", calico.toUri().toString());
+        }
+    }
+
+    private static Path plugin(Path file, String name) throws IOException {
+        Files.writeString(file, "#!/bin/sh\necho '" + name + " (calico-dcos demo stand-in)'\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return file;
+    }
+
+    /** Writes the spec as a user would (compare-and-swap on the spec key). */
+    public void apply(String yaml) {
+        long current = kv.get(keys.spec()).map(Versioned::modRevision).orElse(0L);
+        if (kv.putIfUnchanged(keys.spec(), yaml.getBytes(StandardCharsets.UTF_8), current).isEmpty()) {
+            throw new IllegalStateException("the spec changed while the demo was writing it");
+        }
+    }
+
+    public long specRevision() {
+        return kv.get(keys.spec()).map(Versioned::modRevision).orElse(0L);
+    }
+
+    public Optional<ClusterStatus> status() {
+        return kv.get(keys.status()).map(v -> {
+            try {
+                return codec.json().readValue(v.value(), ClusterStatus.class);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    public String etcdEndpoint() {
+        return etcd.endpoint();
+    }
+
+    public ClusterKeys keys() {
+        return keys;
+    }
+
+    public SimulatedCluster sim() {
+        return sim;
+    }
+
+    public Controller controller() {
+        return controller;
+    }
+
+    public URI statusPage() {
+        return URI.create("http://127.0.0.1:" + controller.httpPort() + "/");
+    }
+
+    @Override
+    public void close() {
+        for (AutoCloseable part : parts) {
+            try {
+                part.close();
+            } catch (Exception ignored) {
+                // keep closing the rest
+            }
+        }
+        TempDirs.deleteRecursively(workDir);
+    }
+}
