@@ -4,9 +4,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * Writes the fake {@code systemctl}: a bash script that logs the call to the host root, then asks the
+ * Writes the fake {@code systemctl}: a bash script that logs the call to the host root, asks the
  * simulator's admin endpoint over bash's {@code /dev/tcp} (no curl needed) and waits for the answer,
- * so {@code systemctl restart} returns only once the unit is back, as the real one does.
+ * so {@code systemctl restart} returns only once the unit is back, as the real one does; then it logs
+ * {@code exit=<code>} with the same arguments, so tests can see how long each call took.
  *
  * <p>Answer protocol (body of the admin response): first line the exit code, then lines prefixed
  * {@code O:} for stdout and {@code E:} for stderr.
@@ -45,6 +46,7 @@ final class FakeSystemctlScript {
                   esac
                 done
                 exec 3<&-
+                printf '%%s exit=%%s %%s\\n' "$(date -u +%%Y-%%m-%%dT%%H:%%M:%%S.%%3NZ)" "${code:-1}" "$*" >> '%1$s'
                 exit "${code:-1}"
                 """.formatted(logFile.toString(), agentName, adminPort);
         HostRoot.executable(binDir.resolve("systemctl"), script);

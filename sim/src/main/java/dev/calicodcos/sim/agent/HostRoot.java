@@ -28,6 +28,8 @@ public record HostRoot(Path root) {
                     "#!/bin/sh\n[ \"$1\" = \"--version\" ] && echo 'mesos " + spec.mesosVersion() + "' && exit 0\nexit 1\n");
             Files.writeString(root.resolve("opt/mesosphere/etc/dcos-version.json"),
                     "{\"version\": \"" + spec.dcosVersion() + "\", \"dcos-image-commit\": \"simulated\", \"bootstrap-id\": \"simulated\"}\n");
+            // Each agent has its own host name: the node agent derives the Calico node name from it.
+            Files.writeString(root.resolve("etc/hostname"), spec.hostname() + "\n");
             Files.writeString(root.resolve("etc/os-release"), """
                     NAME="CentOS Linux"
                     VERSION="7 (Core)"

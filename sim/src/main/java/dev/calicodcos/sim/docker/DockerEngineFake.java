@@ -143,12 +143,16 @@ public final class DockerEngineFake implements AutoCloseable {
         return start();
     }
 
-    /** SIGHUP: re-reads daemon.json; cluster discovery is reconfigured (Docker &lt; 23). */
+    /** SIGHUP: re-reads daemon.json; the cluster store changes only where the version's reload applies it. */
     public synchronized Optional<String> reload() {
         if (state != DaemonState.RUNNING) {
             return Optional.of("docker.service is not active, cannot reload.");
         }
+        Optional<String> before = clusterStore;
         Optional<String> problem = loadConfig();
+        if (!DockerVersions.reloadAppliesClusterStore(spec.dockerVersion())) {
+            clusterStore = before;
+        }
         problem.ifPresent(p -> LOG.info("docker reload rejected config agent={} reason={}", spec.hostname(), p));
         return problem;
     }

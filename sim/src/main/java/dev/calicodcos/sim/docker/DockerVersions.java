@@ -26,6 +26,15 @@ final class DockerVersions {
         return major(version) < 23;
     }
 
+    /**
+     * Whether a SIGHUP reload applies a changed {@code cluster-store}. Docker 17/18 reconfigured cluster
+     * discovery on reload; Docker 20.10 (Debian's docker.io, checked by the node agent's integration
+     * tests against the real engine) keeps the store it started with until it restarts.
+     */
+    static boolean reloadAppliesClusterStore(String version) {
+        return major(version) < 20;
+    }
+
     static String apiVersion(String version) {
         int major = major(version);
         int minor = minor(version);
