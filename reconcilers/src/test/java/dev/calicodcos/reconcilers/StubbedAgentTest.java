@@ -86,6 +86,19 @@ class StubbedAgentTest {
     }
 
     @Test
+    void aPausedPlanHoldingANewRevisionBackKeepsReportingTheRevisionReached() {
+        AgentPlan first = new AgentPlan("agent-1", 1, plan(TestSpecs.ONLY_DOCKER).spec(), Map.of(), Optional.empty(), false, false);
+        AgentReport reached = runner(Optional.of("20.10.24")).runOnce(first, Optional.empty());
+        AgentPlan pausedNext = new AgentPlan("agent-1", 2, plan(TestSpecs.ONLY_DOCKER).spec(), Map.of(), Optional.empty(), true, false);
+
+        AgentReport report = runner(Optional.of("20.10.24")).runOnce(pausedNext, Optional.of(reached));
+
+        assertThat(reached.specRevision()).isEqualTo(1);
+        assertThat(report.specRevision()).as("revision 2 has not started").isEqualTo(1);
+        assertThat(report.steps()).isEqualTo(reached.steps());
+    }
+
+    @Test
     void laterStepsWaitForAnEarlierOneThatIsNotDone() {
         AgentPlan plan = plan(TestSpecs.ONLY_DOCKER.replace("node: {enabled: false}", "node: {privileged: false}"));
 

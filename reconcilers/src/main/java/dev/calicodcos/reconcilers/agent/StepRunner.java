@@ -137,6 +137,19 @@ public final class StepRunner {
             Instant since = before.filter(b -> b.phase() == o.phase()).map(StepReport::since).orElse(now);
             reports.put(name, new StepReport(o.phase(), o.desiredHash(), o.observedHash(), o.reason(), o.message(), since));
         });
-        return new AgentReport(plan.agentId(), version, plan.specRevision(), pre.facts(), pre.blockers(), reports, now);
+        return new AgentReport(plan.agentId(), version, revisionReached(plan, outcomes, previous), pre.facts(), pre.blockers(), reports, now);
+    }
+
+    /**
+     * The spec revision this report answers. While a paused plan holds a new revision back, the steps
+     * still stand where the previous revision left them, so the report keeps that revision: the agent
+     * must not look converged on a spec it has not started.
+     */
+    private static long revisionReached(AgentPlan plan, Map<StepName, StepOutcome> outcomes, Optional<AgentReport> previous) {
+        boolean heldBack = plan.paused() && previous.isPresent() && previous.get().specRevision() != plan.specRevision()
+                && outcomes.entrySet().stream().allMatch(e -> previous.get().steps().containsKey(e.getKey())
+                        && previous.get().steps().get(e.getKey()).desiredHash().equals(e.getValue().desiredHash())
+                        && previous.get().steps().get(e.getKey()).phase() == e.getValue().phase());
+        return heldBack ? previous.get().specRevision() : plan.specRevision();
     }
 }
