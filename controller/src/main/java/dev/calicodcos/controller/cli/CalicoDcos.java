@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
 /** The one entry point of the jar: {@code java -jar calico-dcos.jar <command>}. */
 @Command(name = "calico-dcos",
         mixinStandardHelpOptions = true,
+        scope = CommandLine.ScopeType.INHERIT, // --help and --version on every command
         versionProvider = VersionProvider.class,
         description = "Installs Calico on every agent of a DC/OS cluster and keeps it there.",
         subcommands = {ValidateCommand.class, ApplyCommand.class, GetCommand.class, DiffCommand.class, StatusCommand.class,

@@ -19,7 +19,11 @@ import dev.calicodcos.model.hash.StepHashes;
 import dev.calicodcos.reconcilers.etcd.EtcdClients;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import dev.calicodcos.controller.store.KvStore;
+import dev.calicodcos.controller.store.InitialSpec;
+import dev.calicodcos.reconcilers.etcd.EtcdOptions;
 import java.io.IOException;
+import java.security.GeneralSecurityException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URISyntaxException;
@@ -96,6 +100,14 @@ final class ControllerCommand extends EtcdCommand {
             description = "DC/OS base URL for service-account login (default ${DEFAULT-VALUE}).")
     String dcosUrl;
 
+    @Option(names = "--dcos-cacert", defaultValue = "${env:CALICO_DCOS_DCOS_CACERT}",
+            description = "CA bundle (PEM) for HTTPS to DC/OS and the Mesos master (strict mode: the cluster CA, dcos-ca.crt).")
+    Path dcosCaCert;
+
+    @Option(names = "--initial-spec-env", defaultValue = "CALICO_DCOS_INITIAL_SPEC",
+            description = "Environment variable with a spec to store when none is stored yet (the Universe package's options); never overwrites.")
+    String initialSpecEnv;
+
     @Option(names = "--service-account-env", defaultValue = "DCOS_SERVICE_ACCOUNT_CREDENTIAL",
             description = "Environment variable holding the service-account credential JSON (a Marathon secret); unset: no login.")
     String serviceAccountEnv;
@@ -103,6 +115,7 @@ final class ControllerCommand extends EtcdCommand {
     @Override
     public Integer call() throws Exception {
         Logging.forLongRunningCommand();
+        storeInitialSpec();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         ObjectMapper json = new ObjectMapper();
         MasterEndpoint endpoint = adminRouter ? MasterEndpoint.adminRouter(mesosMaster) : MasterEndpoint.direct(mesosMaster);
@@ -133,17 +146,40 @@ final class ControllerCommand extends EtcdCommand {
     List<String> nodeArgs() {
         List<String> args = new ArrayList<>(List.of("--etcd-endpoints", nodeEtcdEndpoints != null ? nodeEtcdEndpoints : etcd.endpoints,
                 "--prefix", etcd.prefix, "--cluster", etcd.cluster));
-        if (etcd.caCert != null) {
-            args.addAll(List.of("--etcd-cacert", etcd.caCert.toString()));
-        }
-        if (etcd.cert != null) {
-            args.addAll(List.of("--etcd-cert", etcd.cert.toString(), "--etcd-key", etcd.key.toString()));
-        }
+        EtcdOptions options = etcd.etcd();
+        options.caCert().ifPresent(ca -> args.addAll(List.of("--etcd-cacert", ca.toString())));
+        options.cert().ifPresent(cert -> args.addAll(List.of("--etcd-cert", cert.toString(), "--etcd-key", options.key().orElseThrow().toString())));
         return args;
     }
 
-    private OkHttpClient httpClient(ObjectMapper json) {
-        OkHttpClient plain = new OkHttpClient();
+    /** The package's initial spec: stored only when no spec is stored yet, and only if valid. */
+    private void storeInitialSpec() {
+        String initial = System.getenv(initialSpecEnv);
+        if (initial == null || initial.isBlank()) {
+            return;
+        }
+        try (KvStore kv = connect()) {
+            InitialSpec.Outcome outcome = InitialSpec.store(kv, etcd.prefix, app.reader, initial.getBytes(StandardCharsets.UTF_8));
+            if (outcome instanceof InitialSpec.Outcome.Invalid invalid) {
+                invalid.problems().forEach(p -> err().println(p.format("$" + initialSpecEnv)));
+                err().println("warning: the initial spec is invalid and was not stored");
+            } else if (outcome instanceof InitialSpec.Outcome.Stored stored) {
+                out().println("stored the initial spec for calicocluster/" + stored.cluster());
+            } else {
+                out().println("a spec is already stored; the initial spec is ignored");
+            }
+            out().flush();
+            err().flush();
+        }
+    }
+
+    private OkHttpClient httpClient(ObjectMapper json) throws IOException, GeneralSecurityException {
+        OkHttpClient.Builder builder = new OkHttpClient.Builder();
+        if (dcosCaCert != null && !dcosCaCert.toString().isBlank()) {
+            TrustedCa ca = TrustedCa.fromPem(dcosCaCert);
+            builder.sslSocketFactory(ca.socketFactory(), ca.trustManager());
+        }
+        OkHttpClient plain = builder.build();
         return serviceAccount(json).map(account -> plain.newBuilder()
                         .addInterceptor(new DcosAuthInterceptor(new DcosTokenProvider(
                                 new IamLogin(plain, HttpUrl.get(dcosUrl), account, Clock.systemUTC(), json), Clock.systemUTC(), Duration.ofSeconds(30))))

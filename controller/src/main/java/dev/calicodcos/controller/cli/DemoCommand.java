@@ -57,9 +57,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
             return ExitCode.FAILED;
         }
         Instant started = Instant.now();
-        DemoCluster.Options options = DemoCluster.Options.defaults(agents, jar.get());
-        try (DemoCluster demo = DemoCluster.start(new DemoCluster.Options(options.agents(), options.jar(), httpPort,
-                options.agentPoll(), options.resync(), options.heartbeat(), options.agentRestartDelay()))) {
+        try (DemoCluster demo = DemoCluster.start(DemoCluster.Options.defaults(agents, jar.get()).withHttpPort(httpPort))) {
             out.println("etcd            " + demo.etcdEndpoint() + " (prefix " + DemoCluster.PREFIX + ")");
             out.println("Mesos master    " + demo.sim().masterUrl() + " (simulated, " + agents + " agents)");
             out.println("status page     " + demo.statusPage());

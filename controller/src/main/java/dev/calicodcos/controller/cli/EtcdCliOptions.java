@@ -38,7 +38,12 @@ public final class EtcdCliOptions {
     public EtcdOptions etcd() {
         return new EtcdOptions(
                 Arrays.stream(endpoints.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList(),
-                Optional.ofNullable(caCert), Optional.ofNullable(cert), Optional.ofNullable(key));
+                given(caCert), given(cert), given(key));
+    }
+
+    /** An environment file's {@code CALICO_DCOS_ETCD_CACERT=} means "not set", not the empty path. */
+    private static Optional<Path> given(Path path) {
+        return Optional.ofNullable(path).filter(p -> !p.toString().isBlank());
     }
 
     public ClusterKeys keys(String clusterName) {

@@ -50,14 +50,33 @@ public final class DemoCluster implements AutoCloseable {
     public static final String PREFIX = ClusterKeys.DEFAULT_PREFIX;
 
     /**
+     * @param agents     the simulated agents ({@link #agentSpecs(int)} gives the demo's mix)
      * @param jar        the shaded jar the simulated agents fetch and run as node agents
      * @param httpPort   the controller's port (0: any free port)
      * @param agentPoll  how often the controller lists agents
+     * @param goneGrace  how long an agent the master stops listing keeps its plan and slot
      */
-    public record Options(int agents, Path jar, int httpPort, Duration agentPoll, Duration resync, Duration heartbeat,
-                          Duration agentRestartDelay) {
+    public record Options(List<AgentSpec> agents, Path jar, int httpPort, Duration agentPoll, Duration resync, Duration heartbeat,
+                          Duration agentRestartDelay, Duration goneGrace) {
+        public Options {
+            agents = List.copyOf(agents);
+        }
+
         public static Options defaults(int agents, Path jar) {
-            return new Options(agents, jar, 0, Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(1));
+            return new Options(agentSpecs(agents), jar, 0, Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(5),
+                    Duration.ofSeconds(1), Duration.ofMinutes(1));
+        }
+
+        public Options withAgents(List<AgentSpec> specs) {
+            return new Options(specs, jar, httpPort, agentPoll, resync, heartbeat, agentRestartDelay, goneGrace);
+        }
+
+        public Options withHttpPort(int port) {
+            return new Options(agents, jar, port, agentPoll, resync, heartbeat, agentRestartDelay, goneGrace);
+        }
+
+        public Options withGoneGrace(Duration grace) {
+            return new Options(agents, jar, httpPort, agentPoll, resync, heartbeat, agentRestartDelay, grace);
         }
     }
 
@@ -66,17 +85,19 @@ public final class DemoCluster implements AutoCloseable {
     private final ClusterKeys keys = new ClusterKeys(PREFIX, ClusterKeys.DEFAULT_CLUSTER);
     private final EtcdServer etcd;
     private final SimulatedCluster sim;
-    private final Controller controller;
+    private final List<Controller> controllers = new ArrayList<>();
+    private final Options options;
     private final KvStore kv;
     private final SpecCodec codec = new SpecCodec();
 
     private DemoCluster(Options options) throws IOException {
+        this.options = options;
         workDir = Files.createTempDirectory("calico-dcos-demo");
         try {
             etcd = EtcdServer.start();
             parts.add(etcd);
             sim = SimulatedCluster.builder()
-                    .agents(agentSpecs(options.agents()))
+                    .agents(options.agents())
                     .heartbeatInterval(options.heartbeat())
                     .allocationInterval(Duration.ofMillis(200))
                     .statusUpdateRetry(Duration.ofSeconds(1))
@@ -87,8 +108,7 @@ public final class DemoCluster implements AutoCloseable {
             parts.add(0, sim);
             kv = new EtcdKvStore(EtcdClients.connect(EtcdOptions.plain(etcd.endpoint())), Duration.ofSeconds(10));
             parts.add(0, kv);
-            controller = startController(options);
-            parts.add(0, controller);
+            startController();
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
@@ -99,14 +119,20 @@ public final class DemoCluster implements AutoCloseable {
         return new DemoCluster(options);
     }
 
-    /** Private agents, one public; the second runs Mesos 1.0 (needs an agent restart for CNI), the fourth Docker 24 (no cluster store). */
-    static List<AgentSpec> agentSpecs(int count) {
+    /**
+     * Private agents and one public; the second runs Mesos 1.0 (CNI needs an agent restart), the third
+     * Docker 20.10 (the cluster store needs a docker restart), the fourth Docker 24 (no cluster store).
+     */
+    public static List<AgentSpec> agentSpecs(int count) {
         List<AgentSpec> specs = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
             String host = "10.0.0." + (10 + i);
             AgentSpec spec = i == count && count > 1 ? AgentSpec.publicAgent(host) : AgentSpec.privateAgent(host);
             if (i == 2) {
                 spec = spec.withMesosVersion("1.0.3").withDcosVersion("1.8.8");
+            }
+            if (i == 3) {
+                spec = spec.withDockerVersion("20.10.24");
             }
             if (i == 4) {
                 spec = spec.withDockerVersion("24.0.7");
@@ -116,8 +142,9 @@ public final class DemoCluster implements AutoCloseable {
         return specs;
     }
 
-    private Controller startController(Options options) throws IOException {
-        int port = options.httpPort() == 0 ? FreePorts.next() : options.httpPort();
+    /** Starts a controller replica (the first one leads; more are standbys until it dies). */
+    public synchronized Controller startController() throws IOException {
+        int port = options.httpPort() == 0 || !controllers.isEmpty() ? FreePorts.next() : options.httpPort();
         ObjectMapper json = new ObjectMapper();
         OkHttpClient http = new OkHttpClient();
         MasterEndpoint master = MasterEndpoint.direct(sim.masterUrl().toString());
@@ -127,11 +154,14 @@ public final class DemoCluster implements AutoCloseable {
                 nodeArgs, "demo-" + Files.size(options.jar()), 0.2, 384, Map.of("CALICO_DCOS_LOG_LEVEL", "INFO"));
         MesosFleet fleet = new MesosFleet(http, master, keys, "calico-dcos-demo", "calico-dcos", Optional.empty(), tasks,
                 Duration.ofSeconds(1), Clock.systemUTC());
-        Controller.Settings settings = new Controller.Settings(keys, options.resync(), options.agentPoll(), Duration.ofMinutes(1),
-                Duration.ofSeconds(5), "demo", new InetSocketAddress("127.0.0.1", port), Optional.of(options.jar()));
-        return Controller.start(settings, EtcdClients.connect(EtcdOptions.plain(etcd.endpoint())),
+        Controller.Settings settings = new Controller.Settings(keys, options.resync(), options.agentPoll(), options.goneGrace(),
+                Duration.ofSeconds(3), "demo-" + controllers.size(), new InetSocketAddress("127.0.0.1", port), Optional.of(options.jar()));
+        Controller controller = Controller.start(settings, EtcdClients.connect(EtcdOptions.plain(etcd.endpoint())),
                 new MesosAgentSource(new HttpMesosMaster(http, MasterClientConfig.defaults(master), json)), fleet.factory(),
                 Clock.systemUTC(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        controllers.add(controller);
+        parts.add(0, controller);
+        return controller;
     }
 
     /** The demo spec with this run's etcd and local plugin files filled in. */
@@ -187,12 +217,17 @@ public final class DemoCluster implements AutoCloseable {
         return sim;
     }
 
-    public Controller controller() {
-        return controller;
+    public List<Controller> controllers() {
+        return List.copyOf(controllers);
+    }
+
+    /** The replica that leads now, if any. */
+    public Optional<Controller> leader() {
+        return controllers.stream().filter(Controller::isLeader).findFirst();
     }
 
     public URI statusPage() {
-        return URI.create("http://127.0.0.1:" + controller.httpPort() + "/");
+        return URI.create("http://127.0.0.1:" + controllers.get(0).httpPort() + "/");
     }
 
     @Override
