@@ -1,0 +1,26 @@
+package dev.calicodcos.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The README's first command, as a user runs it. */
+class DemoJarE2eTest {
+
+    @Test
+    void theDemoExitsZeroOnceFiveAgentsAreReady() throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Process demo = new ProcessBuilder(java, "-jar", E2e.jar().toString(), "demo", "--agents", "5", "--exit-when-ready", "--timeout", "4m")
+                .redirectErrorStream(true).start();
+        byte[] output = demo.getInputStream().readAllBytes();
+        boolean exited = demo.waitFor(5, TimeUnit.MINUTES);
+        String text = new String(output, StandardCharsets.UTF_8);
+
+        assertThat(exited).isTrue();
+        assertThat(demo.exitValue()).as(text).isZero();
+        assertThat(text).contains("status page     http://127.0.0.1:", "5/5 agents ready", "Ready: every agent converged",
+                "RestartGranted");
+    }
+}

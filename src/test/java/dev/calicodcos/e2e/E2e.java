@@ -1,0 +1,142 @@
+package dev.calicodcos.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.calicodcos.controller.demo.DemoCluster;
+import dev.calicodcos.model.status.ClusterStatus;
+import dev.calicodcos.model.status.Condition;
+import dev.calicodcos.sim.agent.SimAgent;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What the end-to-end tests look at: the jar, convergence, agents' host roots, Docker fakes and systemctl logs. */
+final class E2e {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private E2e() {}
+
+    static Path jar() {
+        Path jar = Path.of(System.getProperty("calico.dcos.projectDir", "../.."), "controller", "target", "calico-dcos.jar");
+        assertThat(jar).as("the shaded jar (the reactor packages controller before this module's tests)").exists();
+        return jar;
+    }
+
+    static DemoCluster.Options options(int agents) {
+        return DemoCluster.Options.defaults(agents, jar());
+    }
+
+    /** Waits until the newest spec revision is Ready and returns that status. */
+    static ClusterStatus awaitReady(DemoCluster demo, Duration timeout) {
+        long revision = demo.specRevision();
+        await().atMost(timeout).pollInterval(Duration.ofMillis(250)).until(() -> demo.status()
+                .filter(s -> s.observedGeneration() == revision && s.appliedGeneration() == revision && s.isTrue(Condition.READY))
+                .isPresent());
+        return demo.status().orElseThrow();
+    }
+
+    static String agentId(SimAgent agent) {
+        return agent.id().getValue();
+    }
+
+    /** One fake systemctl call: when it started, when it returned (null while running), and its arguments. */
+    record Call(String host, String args, Instant start, Instant end) {}
+
+    static List<Call> systemctlCalls(SimAgent agent) {
+        try {
+            List<Call> calls = new ArrayList<>();
+            Map<String, Integer> open = new HashMap<>();
+            for (String line : Files.readAllLines(agent.hostRoot().systemctlLog())) {
+                String[] parts = line.split(" ", 3);
+                Instant at = Instant.parse(parts[0]);
+                if (parts.length > 2 && parts[1].startsWith("exit=")) {
+                    Integer index = open.remove(parts[2]);
+                    if (index != null) {
+                        Call c = calls.get(index);
+                        calls.set(index, new Call(c.host(), c.args(), c.start(), at));
+                    }
+                } else {
+                    String args = line.substring(parts[0].length() + 1);
+                    open.put(args, calls.size());
+                    calls.add(new Call(agent.spec().hostname(), args, at, null));
+                }
+            }
+            return calls;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static List<Call> restarts(SimAgent agent) {
+        return systemctlCalls(agent).stream().filter(c -> c.args().startsWith("restart ")).toList();
+    }
+
+    /** The most restarts (of docker or the Mesos agent) in progress at the same instant, over every agent. */
+    static int maxOverlappingRestarts(List<SimAgent> agents) {
+        List<Instant[]> intervals = new ArrayList<>();
+        for (SimAgent agent : agents) {
+            for (Call c : restarts(agent)) {
+                intervals.add(new Instant[] {c.start(), c.end() == null ? Instant.MAX : c.end()});
+            }
+        }
+        List<Map.Entry<Instant, Integer>> edges = new ArrayList<>();
+        intervals.forEach(i -> {
+            edges.add(Map.entry(i[0], 1));
+            edges.add(Map.entry(i[1], -1));
+        });
+        edges.sort(Map.Entry.<Instant, Integer>comparingByKey().thenComparing(Map.Entry.comparingByValue()));
+        int now = 0;
+        int max = 0;
+        for (Map.Entry<Instant, Integer> e : edges) {
+            now += e.getValue();
+            max = Math.max(max, now);
+        }
+        return max;
+    }
+
+    /** Containers of an agent's Docker fake, by name (without the leading slash). */
+    static Map<String, JsonNode> containers(SimAgent agent) {
+        try {
+            String base = agent.docker().dockerHost().replace("tcp://", "http://");
+            String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/containers/json?all=1")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            Map<String, JsonNode> byName = new HashMap<>();
+            for (JsonNode c : JSON.readTree(body)) {
+                byName.put(c.path("Names").path(0).asText().replaceFirst("^/", ""), c);
+            }
+            return byName;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Comparator<SimAgent> byHost() {
+        return Comparator.comparing(a -> a.spec().hostname());
+    }
+}
