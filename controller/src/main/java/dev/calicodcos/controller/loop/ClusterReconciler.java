@@ -38,6 +38,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClusterReconciler {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterReconciler.class);
+    /** etcd refuses transactions of more than 128 operations by default (--max-txn-ops); one is the fence. */
+    static final int MAX_WRITES_PER_TXN = 100;
 
     private final KvStore kv;
     private final ClusterKeys keys;
@@ -48,7 +50,7 @@ public final class ClusterReconciler {
     private final AgentSource agents;
     private final Clock clock;
     private final Duration goneGracePeriod;
-    private LastGoodSpec lastGood;
+    private volatile LastGoodSpec lastGood;
     private volatile ClusterStatus lastStatus = ClusterStatus.empty();
     private volatile java.util.Set<String> plannedAgents = java.util.Set.of();
 
@@ -113,25 +115,40 @@ public final class ClusterReconciler {
         lastStatus = result.status();
         plannedAgents = java.util.Set.copyOf(result.plans().keySet());
 
-        List<KvStore.Write> writes = new ArrayList<>();
+        // Releases before new grants: if a later batch fails, grants in etcd only ever went down.
+        List<KvStore.Write> releases = new ArrayList<>();
+        List<KvStore.Write> grants = new ArrayList<>();
+        result.deletePlans().forEach(agentId -> releases.add(new KvStore.Delete(keys.plan(agentId))));
         result.plans().forEach((agentId, plan) -> {
             byte[] bytes = bytes(plan);
             if (!Arrays.equals(bytes, storedPlans.get(agentId))) {
-                writes.add(new KvStore.Put(keys.plan(agentId), bytes));
+                boolean newGrant = plan.restartGrant().isPresent()
+                        && !plan.restartGrant().equals(Optional.ofNullable(plans.get(agentId)).flatMap(AgentPlan::restartGrant));
+                (newGrant ? grants : releases).add(new KvStore.Put(keys.plan(agentId), bytes));
             }
         });
-        result.deletePlans().forEach(agentId -> writes.add(new KvStore.Delete(keys.plan(agentId))));
+        List<KvStore.Write> writes = new ArrayList<>(releases);
+        writes.addAll(grants);
         if (!sameIgnoringTime(result.status(), previous)) {
             writes.add(new KvStore.Put(keys.status(), bytes(result.status())));
         }
         if (writes.isEmpty()) {
             return Result.UNCHANGED;
         }
-        if (!kv.commit(fence, writes)) {
-            return Result.NOT_LEADER;
+        for (int from = 0; from < writes.size(); from += MAX_WRITES_PER_TXN) {
+            if (!kv.commit(fence, writes.subList(from, Math.min(writes.size(), from + MAX_WRITES_PER_TXN)))) {
+                return Result.NOT_LEADER;
+            }
         }
         LOG.debug("wrote keys count={} revision={}", writes.size(), lastGood.revision());
         return Result.WROTE;
+    }
+
+    /** What the etcd proxy of the spec in force needs inside each node-agent task (nothing when it is off). */
+    public Optional<dev.calicodcos.model.spec.Resources> proxyResources() {
+        LastGoodSpec spec = lastGood;
+        return spec == null || !spec.cluster().spec().etcdProxy().enabled() ? Optional.empty()
+                : Optional.of(spec.cluster().spec().etcdProxy().resources());
     }
 
     /** The agents that had a plan after the last pass: the ones that must run a node agent. */

@@ -125,6 +125,18 @@ class ControllerAgainstEtcdTest {
     }
 
     @Test
+    void moreAgentsThanOneEtcdTransactionMayHoldStillConverge() {
+        IntStream.rangeClosed(6, 150).forEach(i -> agents.add(new AgentView("agent-" + i, "host-" + i, Set.of("*"), Map.of(), true)));
+        startController();
+        applySpec(Specs.withSpec("rollout:\n  maxConcurrentRestarts: 50\n"));
+
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(status().isTrue(Condition.READY)).isTrue());
+
+        assertThat(kv.list(keys.agentsPrefix()).keySet().stream().filter(k -> k.endsWith("/plan"))).hasSize(150);
+        assertThat(nodeAgents.maxConcurrentRestarts()).isLessThanOrEqualTo(50);
+    }
+
+    @Test
     void anInvalidSpecWrittenDirectlyLeavesPlansAloneAndShowsInvalidSpec() throws IOException {
         startController();
         applySpec(Specs.MINIMAL_YAML);
