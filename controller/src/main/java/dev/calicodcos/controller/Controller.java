@@ -79,7 +79,7 @@ public final class Controller implements AutoCloseable {
         });
         fleet[0] = fleets.create(kv, election, registry);
         loop[0] = new ReconcileLoop(reconciler, election, settings.resync(), registry,
-                () -> fleet[0].setDesired(reconciler.plannedAgents()));
+                () -> fleet[0].setDesired(reconciler.plannedAgents(), reconciler.proxyResources()));
         ClusterWatches watches = new ClusterWatches(kv, settings.keys(), trigger);
         registerGauges(registry);
         try {

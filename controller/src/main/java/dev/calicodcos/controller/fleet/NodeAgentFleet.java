@@ -1,5 +1,7 @@
 package dev.calicodcos.controller.fleet;
 
+import dev.calicodcos.model.spec.Resources;
+import java.util.Optional;
 import java.util.Set;
 
 /** Keeps a node agent running on every agent with a plan; only the leader's fleet acts. */
@@ -8,7 +10,11 @@ public interface NodeAgentFleet extends AutoCloseable {
 
     void standDown();
 
-    void setDesired(Set<String> agentIds);
+    /**
+     * @param agentIds the agents that must run a node agent now (those with a plan)
+     * @param extra    what runs inside each node-agent task besides the node agent (the etcd proxy), added to its resources
+     */
+    void setDesired(Set<String> agentIds, Optional<Resources> extra);
 
     @Override
     void close();
@@ -22,7 +28,7 @@ public interface NodeAgentFleet extends AutoCloseable {
         public void standDown() {}
 
         @Override
-        public void setDesired(Set<String> agentIds) {}
+        public void setDesired(Set<String> agentIds, Optional<Resources> extra) {}
 
         @Override
         public void close() {}

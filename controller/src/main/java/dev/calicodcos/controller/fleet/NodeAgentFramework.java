@@ -8,6 +8,7 @@ import dev.calicodcos.controller.mesos.TaskLaunch;
 import dev.calicodcos.controller.mesos.TaskRef;
 import dev.calicodcos.controller.mesos.TaskState;
 import dev.calicodcos.controller.mesos.TaskStatus;
+import dev.calicodcos.model.spec.Resources;
 import io.github.resilience4j.core.IntervalFunction;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -55,6 +56,7 @@ public final class NodeAgentFramework implements SchedulerListener, NodeAgentFle
     private final Counter accepted;
     private final Counter declined;
     private Set<String> desired = Set.of();
+    private NodeAgentTaskFactory tasksFactory;
     private SchedulerDriver driver;
     private boolean launchesAllowed;
     /** Offers were declined for long, or suppressed, since the last REVIVE: new wants need a REVIVE to be seen. */
@@ -65,6 +67,7 @@ public final class NodeAgentFramework implements SchedulerListener, NodeAgentFle
                               Duration reconcileSettle, MeterRegistry registry) {
         this.drivers = drivers;
         this.factory = factory;
+        this.tasksFactory = factory;
         this.clock = clock;
         this.reconcileSettle = reconcileSettle;
         this.accepted = Counter.builder("calico_dcos_offers").tag("outcome", "accepted").description("Offers by outcome").register(registry);
@@ -90,10 +93,11 @@ public final class NodeAgentFramework implements SchedulerListener, NodeAgentFle
         }
     }
 
-    /** The agents that must run a node agent now (those with a plan); called after every reconcile pass. */
+    /** Called after every reconcile pass. New tasks get the extra resources; running ones keep theirs. */
     @Override
-    public synchronized void setDesired(Set<String> agentIds) {
+    public synchronized void setDesired(Set<String> agentIds, Optional<Resources> extra) {
         desired = Set.copyOf(agentIds);
+        tasksFactory = extra.map(factory::plus).orElse(factory);
         act(List.of());
     }
 
@@ -124,6 +128,10 @@ public final class NodeAgentFramework implements SchedulerListener, NodeAgentFle
         }
     }
 
+    private synchronized void actNow() {
+        act(List.of());
+    }
+
     private synchronized void allowLaunches() {
         launchesAllowed = true;
         act(List.of());
@@ -150,7 +158,7 @@ public final class NodeAgentFramework implements SchedulerListener, NodeAgentFle
             Duration wait = Duration.ofMillis(relaunchBackoff.apply(attempt));
             notBefore.put(task.agentId(), clock.instant().plus(wait));
             LOG.info("node agent ended, relaunching agent={} state={} in={}ms", task.agentId(), status.state(), wait.toMillis());
-            timer.schedule(() -> setDesired(desired), wait.toMillis(), TimeUnit.MILLISECONDS);
+            timer.schedule(this::actNow, wait.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
@@ -159,7 +167,7 @@ public final class NodeAgentFramework implements SchedulerListener, NodeAgentFle
             return;
         }
         FleetDecider.Decision d = FleetDecider.decide(new FleetDecider.Input(desired, factory.version(), tasks.values(), offers,
-                notBefore, clock.instant(), launchesAllowed, factory.cpus(), factory.memMb()));
+                notBefore, clock.instant(), launchesAllowed, tasksFactory.cpus(), tasksFactory.memMb()));
         for (NodeAgentTask task : d.kill()) {
             LOG.info("killing node agent task={} agent={}", task.taskId(), task.agentId());
             tasks.put(task.taskId(), new NodeAgentTask(task.taskId(), task.agentId(), task.version(),
@@ -167,7 +175,7 @@ public final class NodeAgentFramework implements SchedulerListener, NodeAgentFle
             driver.kill(task.taskId(), Optional.of(task.agentId()));
         }
         for (FleetDecider.Launch launch : d.launches()) {
-            TaskLaunch task = factory.launch(launch.offer(), launch.agentId(), sequence.incrementAndGet());
+            TaskLaunch task = tasksFactory.launch(launch.offer(), launch.agentId(), sequence.incrementAndGet());
             tasks.put(task.taskId(), new NodeAgentTask(task.taskId(), launch.agentId(), factory.version(),
                     TaskState.TASK_STAGING));
             driver.accept(List.of(launch.offer().id()), List.of(task), Optional.of(WANTED_REFUSE));

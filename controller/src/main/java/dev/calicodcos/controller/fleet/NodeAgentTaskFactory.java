@@ -5,6 +5,7 @@ import dev.calicodcos.controller.mesos.FetchUri;
 import dev.calicodcos.controller.mesos.Offer;
 import dev.calicodcos.controller.mesos.Resource;
 import dev.calicodcos.controller.mesos.TaskLaunch;
+import dev.calicodcos.model.spec.Resources;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +22,13 @@ import java.util.Optional;
  */
 public record NodeAgentTaskFactory(String java, String jarUrl, List<String> nodeArgs, String version,
                                    double cpus, double memMb, Map<String, String> environment) {
+
+    /** The same task with room for {@code extra} (e.g. the etcd proxy the node agent runs as a child). */
+    public NodeAgentTaskFactory plus(Resources extra) {
+        // Mesos keeps scalars to three decimals; so do we, rather than sending 0.30000000000000004.
+        double sum = Math.round((cpus + extra.cpus()) * 1000) / 1000.0;
+        return new NodeAgentTaskFactory(java, jarUrl, nodeArgs, version, sum, memMb + extra.memMb(), environment);
+    }
 
     public TaskLaunch launch(Offer offer, String agentId, long sequence) {
         List<String> argv = new ArrayList<>(List.of(java, "-Xmx" + Math.max(64, (int) (memMb * 0.5)) + "m",

@@ -1,6 +1,8 @@
 package dev.calicodcos.reconcilers.container;
 
+import dev.calicodcos.model.spec.Resources;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -9,7 +11,7 @@ import java.util.TreeMap;
  * @param binds host path (absolute on the agent) to container path
  */
 public record ContainerDesired(String name, String image, Map<String, String> env, Map<String, String> binds,
-                               boolean privileged, String hash) {
+                               boolean privileged, Optional<Resources> limits, String hash) {
     public ContainerDesired {
         env = new TreeMap<>(env);
         binds = new TreeMap<>(binds);

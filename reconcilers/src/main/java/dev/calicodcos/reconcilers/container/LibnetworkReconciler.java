@@ -10,6 +10,7 @@ import dev.calicodcos.reconcilers.step.StepOutcome;
 import dev.calicodcos.reconcilers.step.StepReconciler;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /** Step 4: Calico's Docker network plugin as its own container ({@code calico-libnetwork}). */
 public final class LibnetworkReconciler implements StepReconciler {
@@ -37,7 +38,7 @@ public final class LibnetworkReconciler implements StepReconciler {
         binds.put("/var/run/docker.sock", "/var/run/docker.sock");
         TlsMounts.add(spec.etcd(), env, binds);
         String hash = DesiredHash.of(Map.of("image", step.image(), "env", env, "binds", binds, "privileged", step.privileged()));
-        return new ContainerDesired(CONTAINER, step.image(), env, binds, step.privileged(), hash);
+        return new ContainerDesired(CONTAINER, step.image(), env, binds, step.privileged(), Optional.empty(), hash);
     }
 
     @Override

@@ -11,6 +11,7 @@ import dev.calicodcos.reconcilers.step.StepOutcome;
 import dev.calicodcos.reconcilers.step.StepReconciler;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /** Step 5: the calico/node container (Felix, BIRD, confd). */
 public final class NodeReconciler implements StepReconciler {
@@ -53,8 +54,9 @@ public final class NodeReconciler implements StepReconciler {
         binds.put("/var/run/calico", "/var/run/calico");
         binds.put("/var/log/calico", "/var/log/calico");
         TlsMounts.add(spec.etcd(), env, binds);
-        String hash = DesiredHash.of(Map.of("image", step.image(), "env", env, "binds", binds, "privileged", step.privileged()));
-        return new ContainerDesired(CONTAINER, step.image(), env, binds, step.privileged(), hash);
+        String hash = DesiredHash.of(Map.of("image", step.image(), "env", env, "binds", binds, "privileged", step.privileged(),
+                "limits", step.resources()));
+        return new ContainerDesired(CONTAINER, step.image(), env, binds, step.privileged(), Optional.of(step.resources()), hash);
     }
 
     @Override

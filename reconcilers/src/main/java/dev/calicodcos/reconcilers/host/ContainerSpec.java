@@ -1,16 +1,19 @@
 package dev.calicodcos.reconcilers.host;
 
+import dev.calicodcos.model.spec.Resources;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A long-running Calico container as we run it: host network and restart policy {@code always}
  * are fixed; everything else comes from the rendered step.
  *
- * @param binds host path to container path, read-write
+ * @param binds  host path to container path, read-write
+ * @param limits CPU and memory limits, when the step has them
  */
 public record ContainerSpec(String name, String image, Map<String, String> env, Map<String, String> binds,
-                            boolean privileged, Map<String, String> labels) {
+                            boolean privileged, Map<String, String> labels, Optional<Resources> limits) {
     public ContainerSpec {
         env = Map.copyOf(env);
         binds = Map.copyOf(binds);

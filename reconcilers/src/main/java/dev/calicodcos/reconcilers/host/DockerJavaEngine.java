@@ -98,6 +98,9 @@ public final class DockerJavaEngine implements DockerEngine, AutoCloseable {
                     .withPrivileged(spec.privileged())
                     .withRestartPolicy(RestartPolicy.alwaysRestart())
                     .withBinds(binds);
+            spec.limits().ifPresent(limits -> host
+                    .withMemory(limits.memMb() * 1024L * 1024L)
+                    .withNanoCPUs((long) (limits.cpus() * 1_000_000_000L)));
             CreateContainerResponse created = client.createContainerCmd(spec.image())
                     .withName(spec.name())
                     .withEnv(spec.envList())

@@ -75,6 +75,8 @@ class ContainerReconcilersTest {
         assertThat(node.at("/HostConfig/NetworkMode").asText()).isEqualTo("host");
         assertThat(node.at("/HostConfig/RestartPolicy/Name").asText()).isEqualTo("always");
         assertThat(node.at("/HostConfig/Privileged").asBoolean()).isFalse();
+        assertThat(node.at("/HostConfig/Memory").asLong()).as("spec.node.resources.memMb").isEqualTo(256L * 1024 * 1024);
+        assertThat(node.at("/HostConfig/NanoCpus").asLong()).as("spec.node.resources.cpus").isEqualTo(200_000_000L);
         assertThat(node.at("/Config/Labels/dev.calicodcos.config-hash").asText()).isEqualTo(step(report, StepName.NODE).desiredHash());
         assertThat(inspect("calico-libnetwork").at("/HostConfig/Binds").toString()).contains("/run/docker/plugins");
     }
