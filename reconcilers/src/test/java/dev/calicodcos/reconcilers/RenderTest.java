@@ -40,6 +40,15 @@ class RenderTest {
             """;
 
     @Test
+    void aV2ProxyLetsEtcdDiscoverThePeersThroughSrvItself() {
+        EtcdProxyDesired desired = EtcdProxyReconciler.render(spec("etcdProxy: {mode: v2proxy, discoverySrv: etcd.example.com}"),
+                facts(Optional.empty()), List.of(), "/opt/calico-dcos/bin/etcd");
+
+        assertThat(desired.argv()).contains("--proxy=on", "--discovery-srv=etcd.example.com", "--listen-client-urls=http://127.0.0.1:2379")
+                .noneMatch(a -> a.startsWith("--initial-cluster"));
+    }
+
+    @Test
     void theClusterStoreIsDerivedFromTheEtcdEndpointsWithTlsOptions() throws Exception {
         DockerStoreDesired desired = DockerClusterStoreReconciler.render(spec(TLS), facts(Optional.empty()));
 

@@ -21,13 +21,15 @@ public final class EtcdServer implements AutoCloseable {
     private final Process process;
     private final Path dataDir;
     private final int clientPort;
+    private final int peerPort;
     private final Path log;
     private final boolean tls;
 
-    private EtcdServer(Process process, Path dataDir, int clientPort, Path log, boolean tls) {
+    private EtcdServer(Process process, Path dataDir, int clientPort, int peerPort, Path log, boolean tls) {
         this.process = process;
         this.dataDir = dataDir;
         this.clientPort = clientPort;
+        this.peerPort = peerPort;
         this.log = log;
         this.tls = tls;
     }
@@ -66,7 +68,7 @@ public final class EtcdServer implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile())
                     .start();
-            EtcdServer server = new EtcdServer(process, dataDir, clientPort, log, certs != null);
+            EtcdServer server = new EtcdServer(process, dataDir, clientPort, peerPort, log, certs != null);
             server.awaitHealthy(Duration.ofSeconds(30));
             return server;
         } catch (IOException e) {
@@ -76,6 +78,11 @@ public final class EtcdServer implements AutoCloseable {
 
     public String endpoint() {
         return (tls ? "https" : "http") + "://127.0.0.1:" + clientPort;
+    }
+
+    /** The member's peer URL (what an etcd v2 proxy is given). */
+    public String peerEndpoint() {
+        return "http://127.0.0.1:" + peerPort;
     }
 
     public int clientPort() {

@@ -82,12 +82,18 @@ public final class EtcdProxyReconciler implements StepReconciler {
                     "--endpoints=" + String.join(",", upstream.stream().map(u -> u.replaceFirst("^https?://", "")).toList())));
             step.upstreamTls().flatMap(t -> t.caFile()).ifPresent(ca -> argv.add("--trusted-ca-file=" + ca));
         } else {
-            List<String> members = new ArrayList<>();
-            for (int i = 0; i < upstream.size(); i++) {
-                members.add("upstream" + i + "=" + upstream.get(i));
+            // The v2 proxy learns the members from their peer URLs: its own SRV lookup
+            // (_etcd-server._tcp) finds them; static upstream endpoints are peer URLs in this mode.
+            argv.addAll(List.of("--proxy=on", "--listen-client-urls=http://" + step.listenAddress(), "--data-dir=" + V2_DATA_DIR));
+            if (step.usesSrvDiscovery()) {
+                argv.add("--discovery-srv=" + step.discoverySrv());
+            } else {
+                List<String> members = new ArrayList<>();
+                for (int i = 0; i < upstream.size(); i++) {
+                    members.add("upstream" + i + "=" + upstream.get(i));
+                }
+                argv.add("--initial-cluster=" + String.join(",", members));
             }
-            argv.addAll(List.of("--proxy=on", "--listen-client-urls=http://" + step.listenAddress(),
-                    "--initial-cluster=" + String.join(",", members), "--data-dir=" + V2_DATA_DIR));
             step.upstreamTls().ifPresent(tls -> {
                 tls.caFile().ifPresent(f -> argv.add("--peer-trusted-ca-file=" + f));
                 tls.certFile().ifPresent(f -> argv.add("--peer-cert-file=" + f));
@@ -106,7 +112,7 @@ public final class EtcdProxyReconciler implements StepReconciler {
         Optional<ProxyState> state = state();
         Optional<List<String>> running = state.flatMap(s -> processes.commandLine(s.pid()));
         if (running.isPresent() && running.get().equals(resolvedArgv)) {
-            Optional<String> problem = probe.check("http://" + desired.listenAddress());
+            Optional<String> problem = probe.check("http://" + desired.listenAddress(), step.mode());
             if (problem.isEmpty()) {
                 return StepOutcome.done(desired.hash(), "etcd " + step.mode().name().toLowerCase() + " on "
                         + desired.listenAddress() + " answers");
@@ -137,7 +143,7 @@ public final class EtcdProxyReconciler implements StepReconciler {
     }
 
     private List<String> upstream(EtcdProxyStep step) {
-        if (!step.usesSrvDiscovery()) {
+        if (!step.usesSrvDiscovery() || step.mode() == EtcdProxyStep.Mode.V2PROXY) {
             return step.upstreamEndpoints();
         }
         String scheme = step.upstreamTls().isPresent() ? "https://" : "http://";

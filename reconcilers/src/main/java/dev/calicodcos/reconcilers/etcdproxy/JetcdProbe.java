@@ -1,9 +1,15 @@
 package dev.calicodcos.reconcilers.etcdproxy;
 
+import dev.calicodcos.model.spec.EtcdProxyStep;
 import dev.calicodcos.reconcilers.etcd.EtcdClients;
 import dev.calicodcos.reconcilers.etcd.EtcdOptions;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
@@ -11,7 +17,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** {@link EtcdProbe} as a v3 range read with jetcd (the gateway forwards v3 gRPC as plain TCP). */
+/**
+ * {@link EtcdProbe}: through a gateway a v3 range read with jetcd (it forwards gRPC as plain TCP);
+ * through a v2 proxy a v2 HTTP read (it serves only the v2 API).
+ */
 public final class JetcdProbe implements EtcdProbe {
     private static final ByteSequence KEY = ByteSequence.from("/calico-dcos/probe", StandardCharsets.UTF_8);
 
@@ -22,7 +31,10 @@ public final class JetcdProbe implements EtcdProbe {
     }
 
     @Override
-    public Optional<String> check(String endpoint) {
+    public Optional<String> check(String endpoint, EtcdProxyStep.Mode mode) {
+        if (mode == EtcdProxyStep.Mode.V2PROXY) {
+            return checkV2(endpoint);
+        }
         try (Client client = EtcdClients.connect(EtcdOptions.plain(endpoint))) {
             client.getKVClient().get(KEY).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return Optional.empty();
@@ -35,6 +47,20 @@ public final class JetcdProbe implements EtcdProbe {
             return Optional.of("interrupted");
         } catch (RuntimeException e) {
             return Optional.of(e.getMessage());
+        }
+    }
+
+    private Optional<String> checkV2(String endpoint) {
+        try {
+            HttpResponse<Void> response = HttpClient.newBuilder().connectTimeout(timeout).build().send(
+                    HttpRequest.newBuilder(URI.create(endpoint + "/v2/keys/")).timeout(timeout).GET().build(),
+                    HttpResponse.BodyHandlers.discarding());
+            return response.statusCode() == 200 ? Optional.empty() : Optional.of("v2 read answered HTTP " + response.statusCode());
+        } catch (IOException e) {
+            return Optional.of("v2 read failed: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of("interrupted");
         }
     }
 }

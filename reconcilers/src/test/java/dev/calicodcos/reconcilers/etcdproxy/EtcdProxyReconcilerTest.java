@@ -103,6 +103,23 @@ class EtcdProxyReconcilerTest {
     }
 
     @Test
+    void runsAV2ProxyThatAnswersAV2ClientRead() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(etcd.endpoint() + "/v2/keys/calico-dcos-test"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("value=through-v2")).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding());
+
+        AgentReport report = converge(agent.runner(), plan(spec("mode: v2proxy\nupstreamEndpoints: [\"" + etcd.peerEndpoint() + "\"]")));
+
+        assertThat(step(report, StepName.ETCD_PROXY).phase()).as(step(report, StepName.ETCD_PROXY).message()).isEqualTo(StepPhase.DONE);
+        String body = http.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + listenPort + "/v2/keys/calico-dcos-test")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(body).contains("through-v2");
+    }
+
+    @Test
     void aNewNodeAgentAdoptsTheRunningGateway() {
         AgentReport done = converge(agent.runner(), plan(spec(staticUpstream())));
         String pid = agent.read("/var/lib/calico-dcos/etcd-proxy.json");
