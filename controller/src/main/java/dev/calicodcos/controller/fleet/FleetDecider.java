@@ -5,6 +5,7 @@ import dev.calicodcos.controller.mesos.TaskState;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +54,7 @@ public final class FleetDecider {
         // Rolling replacement: one outdated task at a time, and only while no other node agent is starting.
         boolean killing = in.tasks().stream().anyMatch(t -> t.state() == TaskState.TASK_KILLING);
         if (!outdated.isEmpty() && !anyStarting && !killing) {
-            kill.add(outdated.stream().sorted(java.util.Comparator.comparing(NodeAgentTask::agentId)).findFirst().orElseThrow());
+            kill.add(outdated.stream().min(Comparator.comparing(NodeAgentTask::agentId)).orElseThrow());
         }
 
         List<Launch> launches = new ArrayList<>();

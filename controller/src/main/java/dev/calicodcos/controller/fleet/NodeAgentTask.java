@@ -1,6 +1,7 @@
 package dev.calicodcos.controller.fleet;
 
 import dev.calicodcos.controller.mesos.TaskState;
+import java.util.Optional;
 
 /** A node-agent task the framework launched (or learnt of through reconciliation). */
 public record NodeAgentTask(String taskId, String agentId, String version, TaskState state) {
@@ -12,15 +13,15 @@ public record NodeAgentTask(String taskId, String agentId, String version, TaskS
     }
 
     /** Parses our task ids back (after a controller failover we know tasks only by id). */
-    public static java.util.Optional<NodeAgentTask> fromTaskId(String taskId, String agentId, TaskState state) {
+    public static Optional<NodeAgentTask> fromTaskId(String taskId, String agentId, TaskState state) {
         if (!taskId.startsWith(PREFIX)) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         String[] parts = taskId.substring(PREFIX.length()).split("_", 3);
         if (parts.length < 3) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        return java.util.Optional.of(new NodeAgentTask(taskId, agentId, parts[0], state));
+        return Optional.of(new NodeAgentTask(taskId, agentId, parts[0], state));
     }
 
     public boolean live() {

@@ -15,6 +15,9 @@ import dev.calicodcos.model.agent.AgentPlan;
 import dev.calicodcos.model.agent.AgentReport;
 import dev.calicodcos.model.codec.SpecCodec;
 import dev.calicodcos.model.spec.CalicoCluster;
+import dev.calicodcos.model.spec.Metadata;
+import dev.calicodcos.model.spec.Resources;
+import dev.calicodcos.model.status.Condition;
 import dev.calicodcos.model.status.ClusterStatus;
 import dev.calicodcos.model.validation.Problem;
 import dev.calicodcos.model.validation.ReadResult;
@@ -24,10 +27,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +57,7 @@ public final class ClusterReconciler {
     private final Duration goneGracePeriod;
     private volatile LastGoodSpec lastGood;
     private volatile ClusterStatus lastStatus = ClusterStatus.empty();
-    private volatile java.util.Set<String> plannedAgents = java.util.Set.of();
+    private volatile Set<String> plannedAgents = Set.of();
 
     public ClusterReconciler(KvStore kv, ClusterKeys keys, SpecCodec codec, AgentSource agents, Clock clock, Duration goneGracePeriod) {
         this.kv = kv;
@@ -113,7 +118,7 @@ public final class ClusterReconciler {
         PlanResult result = planner.plan(new PlanInput(lastGood.cluster(), lastGood.revision(), stored.get().modRevision(),
                 invalid, agents.agents(), reports, plans, control, previous, clock.instant(), goneGracePeriod));
         lastStatus = result.status();
-        plannedAgents = java.util.Set.copyOf(result.plans().keySet());
+        plannedAgents = Set.copyOf(result.plans().keySet());
 
         // Releases before new grants: if a later batch fails, grants in etcd only ever went down.
         List<KvStore.Write> releases = new ArrayList<>();
@@ -145,14 +150,14 @@ public final class ClusterReconciler {
     }
 
     /** What the etcd proxy of the spec in force needs inside each node-agent task (nothing when it is off). */
-    public Optional<dev.calicodcos.model.spec.Resources> proxyResources() {
+    public Optional<Resources> proxyResources() {
         LastGoodSpec spec = lastGood;
         return spec == null || !spec.cluster().spec().etcdProxy().enabled() ? Optional.empty()
                 : Optional.of(spec.cluster().spec().etcdProxy().resources());
     }
 
     /** The agents that had a plan after the last pass: the ones that must run a node agent. */
-    public java.util.Set<String> plannedAgents() {
+    public Set<String> plannedAgents() {
         return plannedAgents;
     }
 
@@ -162,8 +167,8 @@ public final class ClusterReconciler {
     }
 
     private Result writeStatusOnly(KvStore.Fence fence, ClusterStatus previous, long revision, List<String> problems) {
-        ClusterStatus status = new ClusterStatus(revision, 0, List.of(new dev.calicodcos.model.status.Condition(
-                dev.calicodcos.model.status.Condition.INVALID_SPEC, "True", "ValidationFailed",
+        ClusterStatus status = new ClusterStatus(revision, 0, List.of(new Condition(
+                Condition.INVALID_SPEC, "True", "ValidationFailed",
                 "the spec is invalid and no valid spec was ever applied: " + String.join("; ", problems), clock.instant())),
                 Map.of(), Map.of(), previous.rollout(), Map.of(), previous.events(), clock.instant());
         lastStatus = status;
@@ -175,9 +180,9 @@ public final class ClusterReconciler {
 
     /** After a controller restart the plans still say which spec is in force. */
     private static Optional<LastGoodSpec> fromPlans(Map<String, AgentPlan> plans) {
-        return plans.values().stream().max(java.util.Comparator.comparingLong(AgentPlan::specRevision))
+        return plans.values().stream().max(Comparator.comparingLong(AgentPlan::specRevision))
                 .map(p -> new LastGoodSpec(new CalicoCluster(CalicoCluster.API_VERSION, CalicoCluster.KIND,
-                        new dev.calicodcos.model.spec.Metadata("restored", Map.of()), p.spec(), null), p.specRevision()));
+                        new Metadata("restored", Map.of()), p.spec(), null), p.specRevision()));
     }
 
     private boolean sameIgnoringTime(ClusterStatus a, ClusterStatus b) {

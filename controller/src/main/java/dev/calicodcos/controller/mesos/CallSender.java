@@ -86,9 +86,12 @@ final class CallSender {
             int code = response.code();
             if (code == 202 || code == 200) {
                 LOG.debug("call accepted call={}", type);
-            } else if (code == 307 || code == 403) {
+            } else if ((code == 307 || code == 403) && session.get().map(issuedIn::equals).orElse(false)) {
                 LOG.warn("call refused, subscription lost call={} status={}", type, code);
                 onSubscriptionLost.run();
+            } else if (code == 307 || code == 403) {
+                // answered late, after its subscription ended: a newer subscription may be healthy, leave it alone
+                LOG.info("call refused after its subscription ended call={} status={}", type, code);
             } else {
                 LOG.warn("call refused call={} status={} message={}", type, code, shortBody(response));
             }
