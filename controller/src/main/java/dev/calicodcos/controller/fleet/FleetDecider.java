@@ -27,7 +27,12 @@ public final class FleetDecider {
 
     public record Launch(Offer offer, String agentId) {}
 
-    public record Decision(List<Launch> launches, List<String> decline, List<NodeAgentTask> kill, boolean wantOffers) {}
+    /**
+     * @param wantOffers    some desired agent has no task (offers are still needed)
+     * @param launchableNow such an agent could take an offer right now (launches allowed, no backoff pending)
+     */
+    public record Decision(List<Launch> launches, List<String> decline, List<NodeAgentTask> kill, boolean wantOffers,
+                           boolean launchableNow) {}
 
     public static Decision decide(Input in) {
         Set<String> covered = new HashSet<>();
@@ -79,6 +84,8 @@ public final class FleetDecider {
         Set<String> uncovered = new HashSet<>(in.desiredAgents());
         uncovered.removeAll(covered);
         uncovered.removeAll(launching);
-        return new Decision(launches, decline, kill, !uncovered.isEmpty());
+        boolean launchableNow = in.launchesAllowed()
+                && uncovered.stream().anyMatch(a -> !in.notBefore().getOrDefault(a, Instant.MIN).isAfter(in.now()));
+        return new Decision(launches, decline, kill, !uncovered.isEmpty(), launchableNow);
     }
 }

@@ -59,8 +59,9 @@ public final class NodeAgentFramework implements SchedulerListener, NodeAgentFle
     private NodeAgentTaskFactory tasksFactory;
     private SchedulerDriver driver;
     private boolean launchesAllowed;
-    /** Offers were declined for long, or suppressed, since the last REVIVE: new wants need a REVIVE to be seen. */
-    private boolean offersHeldBack;
+    /** Offers were declined since the last REVIVE: their filters hide those agents until they expire. */
+    private boolean filtersOutstanding;
+    private boolean suppressed;
 
     /** @param drivers builds the driver that reports to this framework (and reconciles its {@link #knownTasks()}) */
     public NodeAgentFramework(Function<NodeAgentFramework, SchedulerDriver> drivers, NodeAgentTaskFactory factory, Clock clock,
@@ -115,7 +116,8 @@ public final class NodeAgentFramework implements SchedulerListener, NodeAgentFle
         if (event instanceof SchedulerEvent.Subscribed subscribed) {
             LOG.info("subscribed frameworkId={}", subscribed.frameworkId());
             launchesAllowed = false;
-            offersHeldBack = false;
+            filtersOutstanding = false;
+            suppressed = false;
             driver.reconcile(List.of()); // implicit: learn the tasks a previous leader launched
             timer.schedule(this::allowLaunches, reconcileSettle.toMillis(), TimeUnit.MILLISECONDS);
         } else if (event instanceof SchedulerEvent.Offers offers) {
@@ -185,15 +187,17 @@ public final class NodeAgentFramework implements SchedulerListener, NodeAgentFle
         if (!d.decline().isEmpty()) {
             boolean soon = d.wantOffers() || !launchesAllowed; // before reconciliation settles we may want them any moment
             driver.decline(d.decline(), soon ? WANTED_REFUSE : UNWANTED_REFUSE);
-            offersHeldBack |= !soon;
+            filtersOutstanding = true;
             declined.increment(d.decline().size());
         }
-        if (d.wantOffers() && offersHeldBack) {
+        if (d.launchableNow() && (filtersOutstanding || suppressed)) {
+            // Launchable now (the settle window or a backoff just ended): do not wait for filters to expire.
             driver.revive(List.of()); // clears every decline filter, and undoes SUPPRESS
-            offersHeldBack = false;
-        } else if (!d.wantOffers() && !offersHeldBack && launchesAllowed) {
+            filtersOutstanding = false;
+            suppressed = false;
+        } else if (!d.wantOffers() && !suppressed && launchesAllowed) {
             driver.suppress(List.of());
-            offersHeldBack = true;
+            suppressed = true;
         }
     }
 

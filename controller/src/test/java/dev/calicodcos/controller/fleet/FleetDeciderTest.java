@@ -42,6 +42,18 @@ class FleetDeciderTest {
     }
 
     @Test
+    void saysWhenAnUncoveredAgentCouldTakeAnOfferRightNow() {
+        FleetDecider.Decision inBackoff = decide(Set.of("a3"), List.of(), List.of(), true);
+        FleetDecider.Decision settling = decide(Set.of("a1"), List.of(), List.of(), false);
+        FleetDecider.Decision ready = decide(Set.of("a1", "a3"), List.of(), List.of(), true);
+
+        assertThat(inBackoff.wantOffers()).isTrue();
+        assertThat(inBackoff.launchableNow()).as("a3 waits for its relaunch backoff").isFalse();
+        assertThat(settling.launchableNow()).as("reconciliation has not settled").isFalse();
+        assertThat(ready.launchableNow()).isTrue();
+    }
+
+    @Test
     void launchesNothingUntilReconciliationHasSettled() {
         FleetDecider.Decision d = decide(Set.of("a1"), List.of(), List.of(offer("o1", "a1", 1, 1024)), false);
 
