@@ -20,20 +20,11 @@ final class OperatorEndpoint {
     }
 
     void handle(HttpExchange exchange) throws IOException {
-        Optional<String> contentProblem = MediaTypes.checkRequest(exchange);
-        if (contentProblem.isPresent()) {
-            int status = contentProblem.get().startsWith("405") ? 405
-                    : contentProblem.get().startsWith("415") ? 415 : 400;
-            Http.text(exchange, status, contentProblem.get().substring(4));
+        Optional<Call.Builder> read = StrictCalls.read(exchange, Call.newBuilder());
+        if (read.isEmpty()) {
             return;
         }
-        Call call;
-        try {
-            call = StrictJson.parse(Http.body(exchange), Call.newBuilder()).build();
-        } catch (StrictJson.ParseFailure e) {
-            Http.text(exchange, 400, e.getMessage());
-            return;
-        }
+        Call call = read.get().build();
         if (!call.hasType()) {
             Http.text(exchange, 400, "Expecting 'type' to be present");
             return;

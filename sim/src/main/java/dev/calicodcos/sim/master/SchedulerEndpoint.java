@@ -1,6 +1,5 @@
 package dev.calicodcos.sim.master;
 
-import dev.calicodcos.sim.proto.StrictJson;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.util.Optional;
@@ -25,20 +24,11 @@ final class SchedulerEndpoint {
     }
 
     void handle(HttpExchange exchange) throws IOException {
-        Optional<String> contentProblem = MediaTypes.checkRequest(exchange);
-        if (contentProblem.isPresent()) {
-            int status = contentProblem.get().startsWith("405") ? 405
-                    : contentProblem.get().startsWith("415") ? 415 : 400;
-            Http.text(exchange, status, contentProblem.get().substring(4));
+        Optional<Call.Builder> read = StrictCalls.read(exchange, Call.newBuilder());
+        if (read.isEmpty()) {
             return;
         }
-        Call call;
-        try {
-            call = StrictJson.parse(Http.body(exchange), Call.newBuilder()).build();
-        } catch (StrictJson.ParseFailure e) {
-            Http.text(exchange, 400, e.getMessage());
-            return;
-        }
+        Call call = read.get().build();
         Optional<String> invalid = validate(call);
         if (invalid.isPresent()) {
             Http.text(exchange, 400, invalid.get());
