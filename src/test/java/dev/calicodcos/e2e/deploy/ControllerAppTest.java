@@ -38,7 +38,7 @@ class ControllerAppTest {
         assertThat(marathon.problems(app)).isEmpty();
         // Open DC/OS runs Marathon without the "secrets" feature and refuses such apps (422).
         assertThat(app.has("secrets")).isFalse();
-        app.path("env").fields().forEachRemaining(e -> assertThat(e.getValue().isTextual()).as(e.getKey()).isTrue());
+        app.path("env").properties().forEach(e -> assertThat(e.getValue().isTextual()).as(e.getKey()).isTrue());
     }
 
     @ParameterizedTest
