@@ -2,6 +2,7 @@ package dev.calicodcos.controller;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.calicodcos.controller.agents.AgentSource;
+import dev.calicodcos.controller.artifacts.Artifact;
 import dev.calicodcos.controller.agents.PolledAgents;
 import dev.calicodcos.controller.election.EtcdLeaderElection;
 import dev.calicodcos.controller.election.Leadership;
@@ -29,12 +30,10 @@ import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryType;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The controller process, wired: election, watches, agent poll and reconcile loop for one cluster,
@@ -45,9 +44,14 @@ public final class Controller implements AutoCloseable {
     /**
      * @param goneGracePeriod how long an agent the master stops listing keeps its plan and restart slot
      * @param identity        what this replica writes into the election (host:port), for people reading etcd
+     * @param artifacts       the files its HTTP server serves to node agents (the jar, the Java runtime)
      */
     public record Settings(ClusterKeys keys, Duration resync, Duration agentPoll, Duration goneGracePeriod,
-                           Duration leaseTtl, String identity, InetSocketAddress http, Optional<Path> jar) {}
+                           Duration leaseTtl, String identity, InetSocketAddress http, List<Artifact> artifacts) {
+        public Settings {
+            artifacts = List.copyOf(artifacts);
+        }
+    }
 
     private final List<AutoCloseable> parts = new ArrayList<>();
     private final EtcdLeaderElection election;
@@ -84,7 +88,7 @@ public final class Controller implements AutoCloseable {
         registerGauges(registry);
         try {
             http = new ControllerHttpServer(settings.http(), settings.keys().cluster(), () -> currentStatus(kv, codec.json(), settings.keys()),
-                    () -> etcdReachable(kv), registry, codec.json(), settings.jar());
+                    () -> etcdReachable(kv), registry, codec.json(), settings.artifacts());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot serve HTTP on " + settings.http() + ": " + e.getMessage(), e);
         }

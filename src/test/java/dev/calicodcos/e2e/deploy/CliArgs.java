@@ -25,6 +25,14 @@ final class CliArgs {
         return commandLine().parseArgs(argv.subList(jar + 2, argv.size()).toArray(String[]::new));
     }
 
+    /**
+     * Parses a Marathon app's {@code args}: after {@code -jar <jar>} when they start java themselves,
+     * else all of them (the image's entrypoint ends in {@code -jar calico-dcos.jar}).
+     */
+    static CommandLine.ParseResult parseCommand(List<String> argv) {
+        return argv.contains("-jar") ? parseAfterJar(argv) : commandLine().parseArgs(argv.toArray(String[]::new));
+    }
+
     static List<String> args(JsonNode app) {
         List<String> argv = new ArrayList<>();
         app.path("args").forEach(a -> argv.add(a.asText()));

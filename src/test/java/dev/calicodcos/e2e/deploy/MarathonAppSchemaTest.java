@@ -29,7 +29,10 @@ class MarathonAppSchemaTest {
 
     @Test
     void rejectsAnAppWithNeitherCommandNorImage() {
-        assertThat(marathon.problems(changed(app -> app.remove("args")))).isNotEmpty();
+        assertThat(marathon.problems(changed(app -> {
+            app.remove("args");
+            app.remove("container");
+        }))).isNotEmpty();
     }
 
     @Test
@@ -44,7 +47,8 @@ class MarathonAppSchemaTest {
 
     @Test
     void rejectsASecretReferenceToAnUndeclaredSecret() {
-        assertThat(marathon.problems(changed(app -> app.remove("secrets"))))
+        assertThat(marathon.problems(changed(app -> ((ObjectNode) app.get("env")).putObject("DCOS_SERVICE_ACCOUNT_CREDENTIAL")
+                .put("secret", "serviceCredential"))))
                 .anySatisfy(p -> assertThat(p).contains("which secrets does not declare"));
     }
 

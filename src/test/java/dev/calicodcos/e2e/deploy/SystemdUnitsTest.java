@@ -23,8 +23,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code deploy/systemd/}: the units for manual installs. */
 class SystemdUnitsTest {
-    /** Absolute programs the units start that only exist on a DC/OS host. */
-    private static final List<String> DCOS_ONLY_PROGRAMS = List.of("/opt/mesosphere/active/java/usr/java/bin/java");
+    /** Absolute programs the units start that exist only once installed: the Java runtime beside the jar. */
+    private static final List<String> INSTALLED_PROGRAMS = List.of("/opt/calico-dcos/calico-dcos-runtime/bin/java");
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Z0-9_]+)}");
 
     @TempDir
@@ -32,8 +32,8 @@ class SystemdUnitsTest {
 
     /**
      * {@code systemd-analyze verify} loads the unit as systemd would and reports unknown keys, bad
-     * values and an ExecStart= program that does not exist or is not executable. The Java of DC/OS
-     * is not on a CI machine, so the check runs on a copy of the unit in which only those program
+     * values and an ExecStart= program that does not exist or is not executable. The installed
+     * runtime is not on a CI machine, so the check runs on a copy of the unit in which only those program
      * paths point at an executable stub under a temporary folder; every other line, hardening
      * included, is verified as shipped. (Running verify with --root=DIR instead would need the
      * whole of systemd's own units under DIR, since every service depends on sysinit.target.)
@@ -49,7 +49,7 @@ class SystemdUnitsTest {
             assumeTrue(false, "systemd-analyze is not installed");
         }
         String text = DeployFiles.text(DeployFiles.deploy("systemd/" + unit));
-        for (String program : DCOS_ONLY_PROGRAMS) {
+        for (String program : INSTALLED_PROGRAMS) {
             assertThat(text).contains(program);
             Path stub = temp.resolve("host" + program);
             Files.createDirectories(stub.getParent());
@@ -75,6 +75,20 @@ class SystemdUnitsTest {
         String path = System.getenv().getOrDefault("PATH", "") + ":/usr/bin:/bin";
         return Arrays.stream(path.split(":")).filter(dir -> !dir.isEmpty()).map(dir -> Path.of(dir, program))
                 .filter(Files::isExecutable).findFirst().orElse(null);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"calico-dcos-node.service", "calico-dcos-controller.service"})
+    void startsTheJarOnTheRuntimeInstalledBesideItNeverOnDcosJava(String unit) {
+        String text = DeployFiles.text(DeployFiles.deploy("systemd/" + unit));
+        Matcher exec = Pattern.compile("(?m)^ExecStart=(\\S+) .* -jar (\\S+) ").matcher(text);
+
+        assertThat(exec.find()).isTrue();
+        assertThat(exec.group(1)).isEqualTo("/opt/calico-dcos/calico-dcos-runtime/bin/java");
+        assertThat(Path.of(exec.group(2)).getParent()).isEqualTo(Path.of(exec.group(1)).getParent().getParent().getParent());
+        // Unpacking the release tarball where the install comment says gives exactly that java.
+        assertThat(text).contains("tar -xzf calico-dcos-runtime-<version>-linux-x64.tar.gz -C /opt/calico-dcos")
+                .doesNotContain("/opt/mesosphere/active/java");
     }
 
     @ParameterizedTest
@@ -115,7 +129,7 @@ class SystemdUnitsTest {
         String known = units + String.join(" ", List.of(
                 "CALICO_DCOS_ETCD_ENDPOINTS", "CALICO_DCOS_ETCD_CACERT", "CALICO_DCOS_ETCD_CERT", "CALICO_DCOS_ETCD_KEY",
                 "CALICO_DCOS_AGENT_ID", "CALICO_DCOS_HOST_ROOT", "CALICO_DCOS_NODE_NAME", "CALICO_DCOS_MESOS_MASTER",
-                "CALICO_DCOS_DCOS_URL", "CALICO_DCOS_ADVERTISE_URL", "CALICO_DCOS_NODE_ETCD_ENDPOINTS", "CALICO_DCOS_NODE_JAVA",
+                "CALICO_DCOS_DCOS_URL", "CALICO_DCOS_ADVERTISE_URL", "CALICO_DCOS_NODE_ETCD_ENDPOINTS", "CALICO_DCOS_NODE_RUNTIME",
                 "DCOS_SERVICE_ACCOUNT_CREDENTIAL", "PORT0"));
         Matcher names = Pattern.compile("(?m)^#?([A-Z][A-Z0-9_]+)=").matcher(DeployFiles.text(DeployFiles.deploy("systemd/" + file)));
         int count = 0;

@@ -46,9 +46,8 @@ class UniversePackageTest {
         where.put("service.instances", (app, v) -> assertThat(app.path("instances").asInt()).isEqualTo(v.asInt()));
         where.put("service.cpus", (app, v) -> assertThat(app.path("cpus").asDouble()).isEqualTo(v.asDouble()));
         where.put("service.mem", (app, v) -> assertThat(app.path("mem").asDouble()).isEqualTo(v.asDouble()));
-        where.put("service.heap_mb", (app, v) -> assertThat(CliArgs.args(app)).contains("-Xmx" + v.asInt() + "m"));
+        where.put("service.heap_mb", (app, v) -> assertThat(env(app, "JDK_JAVA_OPTIONS")).startsWith("-Xmx" + v.asInt() + "m"));
         where.put("service.user", (app, v) -> assertThat(app.path("user").asText()).isEqualTo(v.asText()));
-        where.put("service.java", (app, v) -> assertThat(CliArgs.args(app).get(0)).isEqualTo(v.asText()));
         where.put("service.role", (app, v) -> assertThat(arg(app, "--framework-role")).isEqualTo(v.asText()));
         where.put("service.service_account_secret", (app, v) -> {
             assertThat(app.path("secrets").path("serviceCredential").path("source").asText()).isEqualTo(v.asText());
@@ -59,7 +58,7 @@ class UniversePackageTest {
         where.put("service.dcos_url", (app, v) -> assertThat(env(app, "CALICO_DCOS_DCOS_URL")).isEqualTo(v.asText()));
         where.put("service.truststore_url", (app, v) -> {
             assertThat(app.path("fetch").findValuesAsText("uri")).contains(v.asText());
-            assertThat(CliArgs.args(app)).contains("-Djavax.net.ssl.trustStore=dcos-truststore.p12");
+            assertThat(env(app, "JDK_JAVA_OPTIONS")).contains(" -Djavax.net.ssl.trustStore=dcos-truststore.p12 ");
         });
         where.put("service.advertise_url", (app, v) -> assertThat(env(app, "CALICO_DCOS_ADVERTISE_URL")).isEqualTo(v.asText()));
         where.put("service.resync", (app, v) -> assertThat(arg(app, "--resync")).isEqualTo(v.asText()));
@@ -67,12 +66,14 @@ class UniversePackageTest {
         where.put("service.gone_grace", (app, v) -> assertThat(arg(app, "--gone-grace")).isEqualTo(v.asText()));
         where.put("service.lease_ttl", (app, v) -> assertThat(arg(app, "--lease-ttl")).isEqualTo(v.asText()));
         where.put("etcd.endpoints", (app, v) -> assertThat(env(app, "CALICO_DCOS_ETCD_ENDPOINTS")).isEqualTo(v.asText()));
-        where.put("etcd.cacert", (app, v) -> assertThat(env(app, "CALICO_DCOS_ETCD_CACERT")).isEqualTo(v.asText()));
-        where.put("etcd.cert", (app, v) -> assertThat(env(app, "CALICO_DCOS_ETCD_CERT")).isEqualTo(v.asText()));
-        where.put("etcd.key", (app, v) -> assertThat(env(app, "CALICO_DCOS_ETCD_KEY")).isEqualTo(v.asText()));
+        for (String file : List.of("cacert", "cert", "key")) {
+            where.put("etcd." + file, (app, v) -> {
+                assertThat(env(app, "CALICO_DCOS_ETCD_" + file.toUpperCase(java.util.Locale.ROOT))).isEqualTo(v.asText());
+                assertThat(mountedFiles(app)).as("the image sees the agent's file at the same path").contains(v.asText());
+            });
+        }
         where.put("etcd.prefix", (app, v) -> assertThat(arg(app, "--prefix")).isEqualTo(v.asText()));
         where.put("node_agents.enabled", (app, v) -> assertThat(CliArgs.args(app).contains("--no-node-agents")).isEqualTo(!v.asBoolean()));
-        where.put("node_agents.java", (app, v) -> assertThat(env(app, "CALICO_DCOS_NODE_JAVA")).isEqualTo(v.asText()));
         where.put("node_agents.cpus", (app, v) -> assertThat(Double.parseDouble(arg(app, "--node-cpus"))).isEqualTo(v.asDouble()));
         where.put("node_agents.mem", (app, v) -> assertThat(Double.parseDouble(arg(app, "--node-mem"))).isEqualTo(v.asDouble()));
         where.put("node_agents.etcd_endpoints", (app, v) -> assertThat(env(app, "CALICO_DCOS_NODE_ETCD_ENDPOINTS")).isEqualTo(v.asText()));
@@ -97,6 +98,34 @@ class UniversePackageTest {
     }
 
     @Test
+    void theControllerRunsFromThePackagesImageNeverOnTheAgentsJava() {
+        for (JsonNode options : List.of(emptyOptions(), fullOptions)) {
+            JsonNode app = universe.renderJson(options);
+
+            assertThat(app.path("container").path("docker").path("image").asText())
+                    .isEqualTo(DeployFiles.json(DeployFiles.deploy("universe/resource.json")).at("/assets/container/docker/calico-dcos").asText());
+            assertThat(CliArgs.args(app).get(0)).isEqualTo("controller");
+            assertThat(universe.render(options)).doesNotContain("/opt/mesosphere").doesNotContain("CALICO_DCOS_NODE_JAVA");
+        }
+    }
+
+    @Test
+    void eachCombinationOfEtcdTlsFilesIsMountedIntoAValidApp() {
+        List<List<String>> combinations = List.of(List.of("cacert"), List.of("cert", "key"), List.of("cacert", "cert", "key"), List.of("key"));
+        for (List<String> files : combinations) {
+            ObjectNode options = emptyOptions();
+            ObjectNode etcd = options.putObject("etcd");
+            files.forEach(f -> etcd.put(f, "/etc/calico-dcos/etcd/" + f + ".pem"));
+
+            JsonNode app = universe.renderJson(options);
+
+            assertThat(marathon.problems(app)).as(files.toString()).isEmpty();
+            assertThat(mountedFiles(app)).as(files.toString())
+                    .containsExactlyElementsOf(files.stream().map(f -> "/etc/calico-dcos/etcd/" + f + ".pem").toList());
+        }
+    }
+
+    @Test
     void rendersAValidMarathonAppWithEveryOptionSet() {
         JsonNode app = universe.renderJson(fullOptions);
 
@@ -104,12 +133,12 @@ class UniversePackageTest {
     }
 
     @Test
-    void rendersTheDefaultsToTheSameControllerAsControllerJsonApartFromTheSecret() {
+    void rendersTheDefaultsToTheSameControllerAsControllerJson() {
         ObjectNode rendered = (ObjectNode) universe.renderJson(emptyOptions());
         ObjectNode plain = (ObjectNode) DeployFiles.json(DeployFiles.deploy("controller.json"));
-        plain.remove("secrets");
-        ((ObjectNode) plain.get("env")).remove("DCOS_SERVICE_ACCOUNT_CREDENTIAL");
         ((ObjectNode) rendered.get("env")).remove(SPEC_ENV);
+        assertThat(rendered.path("container").path("volumes").isEmpty()).as("no etcd TLS files to mount").isTrue();
+        ((ObjectNode) rendered.get("container")).remove("volumes");
 
         assertThat(argsWithout(rendered, "--resync", "--agent-poll", "--gone-grace", "--lease-ttl", "--node-cpus", "--node-mem", "--service-account-env"))
                 .isEqualTo(CliArgs.args(plain));
@@ -120,8 +149,8 @@ class UniversePackageTest {
 
     @Test
     void passesOnlyOptionsTheControllerCommandKnows() {
-        assertThatCode(() -> CliArgs.parseAfterJar(CliArgs.args(universe.renderJson(emptyOptions())))).doesNotThrowAnyException();
-        assertThatCode(() -> CliArgs.parseAfterJar(CliArgs.args(universe.renderJson(fullOptions)))).doesNotThrowAnyException();
+        assertThatCode(() -> CliArgs.parseCommand(CliArgs.args(universe.renderJson(emptyOptions())))).doesNotThrowAnyException();
+        assertThatCode(() -> CliArgs.parseCommand(CliArgs.args(universe.renderJson(fullOptions)))).doesNotThrowAnyException();
     }
 
     @Test
@@ -180,7 +209,7 @@ class UniversePackageTest {
                 Map.entry("service.mesos_master", "--mesos-master"), Map.entry("service.dcos_url", "--dcos-url"),
                 Map.entry("service.resync", "--resync"), Map.entry("service.agent_poll", "--agent-poll"),
                 Map.entry("service.gone_grace", "--gone-grace"), Map.entry("service.lease_ttl", "--lease-ttl"),
-                Map.entry("node_agents.java", "--node-java"), Map.entry("etcd.prefix", "--prefix"), Map.entry("calico.name", "--cluster"));
+                Map.entry("etcd.prefix", "--prefix"), Map.entry("calico.name", "--cluster"));
         Map<String, JsonNode> defaults = leaves(universe.defaults(), "");
 
         flags.forEach((option, flag) -> assertThat(defaults.get(option).asText()).as(option).isEqualTo(CliArgs.defaultOf("controller", flag)));
@@ -195,7 +224,7 @@ class UniversePackageTest {
             ObjectNode options = emptyOptions();
             options.putObject("etcd").put("endpoints", hostile);
             options.putObject("calico").put("name", hostile);
-            options.putObject("service").put("java", hostile);
+            options.putObject("service").put("truststore_url", hostile);
 
             assertThat(config.validate(options)).as(hostile).hasSizeGreaterThanOrEqualTo(3);
         }
@@ -277,6 +306,17 @@ class UniversePackageTest {
         JsonNode value = app.path("env").get(name);
         assertThat(value).as("env " + name).isNotNull();
         return value.asText();
+    }
+
+    /** The host files mounted into the controller's container (at the same path). */
+    private static List<String> mountedFiles(JsonNode app) {
+        List<String> files = new ArrayList<>();
+        app.path("container").path("volumes").forEach(v -> {
+            assertThat(v.path("containerPath").asText()).isEqualTo(v.path("hostPath").asText());
+            assertThat(v.path("mode").asText()).isEqualTo("RO");
+            files.add(v.path("hostPath").asText());
+        });
+        return files;
     }
 
     private static JsonNode initialSpec(JsonNode app) {

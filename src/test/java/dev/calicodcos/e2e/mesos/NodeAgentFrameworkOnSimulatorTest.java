@@ -9,6 +9,8 @@ import static dev.calicodcos.e2e.mesos.DriverHarness.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.calicodcos.controller.artifacts.Artifact;
+import dev.calicodcos.controller.fleet.FetchedArtifact;
 import dev.calicodcos.controller.fleet.NodeAgentFramework;
 import dev.calicodcos.controller.fleet.NodeAgentTask;
 import dev.calicodcos.controller.fleet.NodeAgentTaskFactory;
@@ -34,8 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The controller's {@link NodeAgentFramework} with a real driver against the simulator. The node-agent task
- * is the factory's own (fetch the jar, run {@code <java> ... -jar calico-dcos.jar node --agent-id ...} with
- * shell: false); only its "java" is a tiny script that ignores its arguments and sleeps.
+ * is the factory's own (fetch and extract the runtime, fetch the jar, run {@code calico-dcos-runtime/bin/java
+ * ... -jar calico-dcos.jar node --agent-id ...} with shell: false); only the runtime's "java" is a tiny
+ * script that ignores its arguments and sleeps.
  */
 class NodeAgentFrameworkOnSimulatorTest {
     private static final String AGENT_A = "10.0.1.21";
@@ -59,7 +62,7 @@ class NodeAgentFrameworkOnSimulatorTest {
     }
 
     @Test
-    void keepsOneNodeAgentPerDesiredAgentRelaunchesEndedOnesAndKillsUnwantedOnes() throws IOException {
+    void keepsOneNodeAgentPerDesiredAgentRelaunchesEndedOnesAndKillsUnwantedOnes() throws IOException, InterruptedException {
         mesos = DriverHarness.start(DriverHarness.simulator(AgentSpec.privateAgent(AGENT_A), AgentSpec.privateAgent(AGENT_B),
                 AgentSpec.publicAgent(PUBLIC_AGENT)));
         String agentA = mesos.agentId(AGENT_A);
@@ -117,13 +120,19 @@ class NodeAgentFrameworkOnSimulatorTest {
         assertThat(mesos.sandboxTaskIds(AGENT_B)).containsExactly(first.get(agentB));
     }
 
-    /** The production factory, with a "java" that sleeps whatever it is asked to run. */
-    private NodeAgentTaskFactory sleepingNodeAgents() throws IOException {
-        Path java = Files.writeString(tmp.resolve("java"), "#!/bin/sh\nexec sleep 600\n");
+    /** The production factory, with a runtime whose "java" sleeps whatever it is asked to run. */
+    private NodeAgentTaskFactory sleepingNodeAgents() throws IOException, InterruptedException {
+        Path bin = Files.createDirectories(tmp.resolve("runtime/calico-dcos-runtime/bin"));
+        Path java = Files.writeString(bin.resolve("java"), "#!/bin/sh\nexec sleep 600\n");
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path runtime = tmp.resolve("calico-dcos-runtime.tar.gz");
+        Process tar = new ProcessBuilder("tar", "-C", tmp.resolve("runtime").toString(), "-czf", runtime.toString(), "calico-dcos-runtime")
+                .inheritIO().start();
+        assertThat(tar.waitFor()).isZero();
         Path jar = Files.writeString(tmp.resolve("calico-dcos.jar"), "not really a jar\n");
-        return new NodeAgentTaskFactory(java.toString(), jar.toUri().toString(),
-                List.of("--etcd-endpoints", "http://127.0.0.1:2379"), "test1", 0.1, 64, Map.of("CALICO_DCOS_TEST", "1"));
+        return new NodeAgentTaskFactory("test1", new FetchedArtifact(runtime.toUri().toString(), Artifact.sha256(runtime)),
+                new FetchedArtifact(jar.toUri().toString(), Artifact.sha256(jar)),
+                List.of("--etcd-endpoints", "http://127.0.0.1:2379"), 0.1, 64, Map.of("CALICO_DCOS_TEST", "1"));
     }
 
     /** RUNNING node-agent tasks as the framework sees them, by agent (fails if an agent has two). */

@@ -3,6 +3,8 @@ package dev.calicodcos.controller.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.calicodcos.controller.Controller;
 import dev.calicodcos.controller.agents.MesosAgentSource;
+import dev.calicodcos.controller.artifacts.Artifact;
+import dev.calicodcos.controller.artifacts.NodeArtifacts;
 import dev.calicodcos.controller.dcos.DcosAuthInterceptor;
 import dev.calicodcos.controller.dcos.DcosTokenProvider;
 import dev.calicodcos.controller.dcos.IamLogin;
@@ -10,12 +12,10 @@ import dev.calicodcos.controller.dcos.ServiceAccount;
 import dev.calicodcos.controller.fleet.MesosFleet;
 import dev.calicodcos.controller.fleet.NodeAgentFleet;
 import dev.calicodcos.controller.fleet.NodeAgentTaskFactory;
-import dev.calicodcos.controller.http.ControllerHttpServer;
 import dev.calicodcos.controller.mesos.HttpMesosMaster;
 import dev.calicodcos.controller.mesos.MasterClientConfig;
 import dev.calicodcos.controller.mesos.MasterEndpoint;
 import dev.calicodcos.model.codec.Durations;
-import dev.calicodcos.model.hash.StepHashes;
 import dev.calicodcos.reconcilers.etcd.EtcdClients;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -82,9 +82,10 @@ final class ControllerCommand extends EtcdCommand {
             description = "Mesos role for private agents' resources; slave_public is always added (default ${DEFAULT-VALUE}).")
     String frameworkRole;
 
-    @Option(names = "--node-java", defaultValue = "${env:CALICO_DCOS_NODE_JAVA:-/opt/mesosphere/active/java/usr/java/bin/java}",
-            description = "java on the agents (default ${DEFAULT-VALUE}, the one DC/OS ships).")
-    String nodeJava;
+    @Option(names = "--node-runtime", defaultValue = "${env:CALICO_DCOS_NODE_RUNTIME}",
+            description = {"The Java runtime tarball served to node-agent tasks (env CALICO_DCOS_NODE_RUNTIME);",
+                    "default: the calico-dcos-runtime-*-linux-x64.tar.gz beside this jar. Agents' own Java is never used."})
+    Path nodeRuntime;
 
     @Option(names = "--node-cpus", defaultValue = "0.2", description = "CPUs of each node-agent task (default ${DEFAULT-VALUE}).")
     double nodeCpus;
@@ -114,6 +115,8 @@ final class ControllerCommand extends EtcdCommand {
 
     @Override
     public Integer call() throws Exception {
+        Optional<Path> jar = ownJar();
+        Optional<NodeArtifacts> nodeArtifacts = noNodeAgents ? Optional.empty() : Optional.of(nodeArtifacts(jar));
         Logging.forLongRunningCommand();
         storeInitialSpec();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -122,15 +125,15 @@ final class ControllerCommand extends EtcdCommand {
         OkHttpClient http = httpClient(json);
         Optional<String> principal = serviceAccount(json).map(ServiceAccount::uid);
         HttpMesosMaster master = new HttpMesosMaster(http, MasterClientConfig.defaults(endpoint), json);
-        Optional<Path> jar = ownJar();
         String advertise = advertiseUrl != null ? advertiseUrl
                 : "http://" + Optional.ofNullable(System.getenv("HOST")).orElse(InetAddress.getLocalHost().getHostName()) + ":" + httpPort;
-        Controller.FleetFactory fleets = noNodeAgents ? (kv, leadership, metrics) -> NodeAgentFleet.NONE
+        Controller.FleetFactory fleets = nodeArtifacts.isEmpty() ? (kv, leadership, metrics) -> NodeAgentFleet.NONE
                 : new MesosFleet(http, endpoint, etcd.keys(), frameworkName, frameworkRole, principal,
-                        new NodeAgentTaskFactory(nodeJava, advertise + ControllerHttpServer.JAR_PATH, nodeArgs(), nodeVersion(jar),
-                                nodeCpus, nodeMem, Map.of()), Duration.ofSeconds(5), Clock.systemUTC()).factory();
+                        NodeAgentTaskFactory.servedBy(advertise, nodeArtifacts.get(), nodeArgs(), nodeCpus, nodeMem, Map.of()),
+                        Duration.ofSeconds(5), Clock.systemUTC()).factory();
+        List<Artifact> served = nodeArtifacts.map(NodeArtifacts::all).orElseGet(() -> forManualInstalls(jar));
         Controller.Settings settings = new Controller.Settings(etcd.keys(), Durations.parse(resync), Durations.parse(agentPoll),
-                Durations.parse(goneGrace), Durations.parse(leaseTtl), advertise, new InetSocketAddress(httpPort), jar);
+                Durations.parse(goneGrace), Durations.parse(leaseTtl), advertise, new InetSocketAddress(httpPort), served);
         try (Controller controller = Controller.start(settings, EtcdClients.connect(etcd.etcd()), new MesosAgentSource(master),
                 fleets, Clock.systemUTC(), registry)) {
             out().println("controller for calicocluster/" + etcd.cluster + " serving http://0.0.0.0:" + controller.httpPort() + "/");
@@ -193,10 +196,26 @@ final class ControllerCommand extends EtcdCommand {
                 : Optional.of(ServiceAccount.fromCredentialJson(credential.getBytes(StandardCharsets.UTF_8), json));
     }
 
-    /** The node-agent version: the jar's own checksum, so a rebuilt jar rolls every node agent. */
-    static String nodeVersion(Optional<Path> jar) throws IOException {
-        String version = Optional.ofNullable(ControllerCommand.class.getPackage().getImplementationVersion()).orElse("dev");
-        return jar.isEmpty() ? version : version + "-" + StepHashes.sha256(Files.readAllBytes(jar.get())).substring(0, 12);
+    /** Without node agents, what there is is still served: the jar, and the runtime when found. */
+    private List<Artifact> forManualInstalls(Optional<Path> jar) {
+        if (jar.isEmpty()) {
+            return List.of();
+        }
+        try {
+            return nodeArtifacts(jar).all();
+        } catch (IllegalStateException noRuntime) {
+            return List.of(Artifact.of(jar.get(), NodeArtifacts.JAR_NAME));
+        }
+    }
+
+    /** The jar and the runtime tarball node-agent tasks fetch; refuses to go on without either. */
+    private NodeArtifacts nodeArtifacts(Optional<Path> jar) {
+        if (jar.isEmpty()) {
+            throw new IllegalStateException("node agents run the jar this controller runs from, but it does not run from a jar"
+                    + " (java -jar calico-dcos.jar controller); or run with --no-node-agents");
+        }
+        Optional<Path> explicit = Optional.ofNullable(nodeRuntime).filter(p -> !p.toString().isBlank());
+        return NodeArtifacts.of(jar.get(), NodeArtifacts.findRuntime(explicit, jar.get(), NodeArtifacts.release()));
     }
 
     /** The jar this process runs from, served to Mesos for node-agent tasks. */

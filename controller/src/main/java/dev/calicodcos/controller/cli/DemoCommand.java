@@ -56,8 +56,16 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
             spec.commandLine().getErr().println("error: --agents must be at least 1");
             return ExitCode.FAILED;
         }
+        DemoCluster.Options options;
+        try {
+            options = DemoCluster.Options.defaults(agents, jar.get()).withHttpPort(httpPort);
+        } catch (IllegalStateException noRuntime) {
+            spec.commandLine().getErr().println("error: the demo's node agents run on the Java runtime built beside the jar"
+                    + " (./mvnw -B -q -DskipTests package, on Linux x64): " + noRuntime.getMessage());
+            return ExitCode.FAILED;
+        }
         Instant started = Instant.now();
-        try (DemoCluster demo = DemoCluster.start(DemoCluster.Options.defaults(agents, jar.get()).withHttpPort(httpPort))) {
+        try (DemoCluster demo = DemoCluster.start(options)) {
             out.println("etcd            " + demo.etcdEndpoint() + " (prefix " + DemoCluster.PREFIX + ")");
             out.println("Mesos master    " + demo.sim().masterUrl() + " (simulated, " + agents + " agents)");
             out.println("status page     " + demo.statusPage());

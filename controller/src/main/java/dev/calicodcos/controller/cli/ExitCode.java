@@ -7,6 +7,8 @@ public final class ExitCode {
     public static final int FAILED = 1;
     /** {@code diff}: 1 means "differences", so errors use 2 (as {@code flux diff} does). */
     public static final int DIFF_ERROR = 2;
+    /** {@code node --jar-sha256}: the jar is not the one the controller launched the task with. */
+    public static final int WRONG_JAR = 3;
 
     private ExitCode() {}
 }

@@ -1,11 +1,13 @@
 package dev.calicodcos.controller.cli;
 
+import dev.calicodcos.controller.artifacts.JarCheck;
 import dev.calicodcos.reconcilers.agent.NodeAgent;
 import dev.calicodcos.reconcilers.agent.NodeAgentConfig;
 import dev.calicodcos.reconcilers.agent.NodeAgentFactory;
 import dev.calicodcos.reconcilers.etcd.EtcdClients;
 import io.etcd.jetcd.Client;
 import java.nio.file.Path;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -26,8 +28,20 @@ final class NodeCommand extends EtcdCommand {
             description = "Calico node name (default: <host-root>/etc/hostname, else the OS host name).")
     String nodeName;
 
+    @Option(names = "--jar-sha256", description = {"Refuse to start (exit " + ExitCode.WRONG_JAR + ") unless the jar this runs from has this SHA-256;",
+            "the controller passes its jar's, so a stale or damaged download never runs."})
+    String jarSha256;
+
     @Override
     public Integer call() throws Exception {
+        if (jarSha256 != null) {
+            Optional<String> problem = JarCheck.problem(ControllerCommand.ownJar(), jarSha256);
+            if (problem.isPresent()) {
+                err().println("error: " + problem.get());
+                err().flush();
+                return ExitCode.WRONG_JAR;
+            }
+        }
         Logging.forLongRunningCommand();
         String name = nodeName != null ? nodeName : NodeAgentFactory.defaultNodeName(hostRoot);
         try (Client etcdClient = EtcdClients.connect(etcd.etcd());

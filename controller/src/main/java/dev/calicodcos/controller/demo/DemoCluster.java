@@ -3,9 +3,9 @@ package dev.calicodcos.controller.demo;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.calicodcos.controller.Controller;
 import dev.calicodcos.controller.agents.MesosAgentSource;
+import dev.calicodcos.controller.artifacts.NodeArtifacts;
 import dev.calicodcos.controller.fleet.MesosFleet;
 import dev.calicodcos.controller.fleet.NodeAgentTaskFactory;
-import dev.calicodcos.controller.http.ControllerHttpServer;
 import dev.calicodcos.controller.mesos.HttpMesosMaster;
 import dev.calicodcos.controller.mesos.MasterClientConfig;
 import dev.calicodcos.controller.mesos.MasterEndpoint;
@@ -52,31 +52,33 @@ public final class DemoCluster implements AutoCloseable {
     /**
      * @param agents     the simulated agents ({@link #agentSpecs(int)} gives the demo's mix)
      * @param jar        the shaded jar the simulated agents fetch and run as node agents
+     * @param runtime    the Java runtime tarball they fetch and run it on, as on DC/OS
      * @param httpPort   the controller's port (0: any free port)
      * @param agentPoll  how often the controller lists agents
      * @param goneGrace  how long an agent the master stops listing keeps its plan and slot
      */
-    public record Options(List<AgentSpec> agents, Path jar, int httpPort, Duration agentPoll, Duration resync, Duration heartbeat,
-                          Duration agentRestartDelay, Duration goneGrace) {
+    public record Options(List<AgentSpec> agents, Path jar, Path runtime, int httpPort, Duration agentPoll, Duration resync,
+                          Duration heartbeat, Duration agentRestartDelay, Duration goneGrace) {
         public Options {
             agents = List.copyOf(agents);
         }
 
+        /** The runtime tarball is the one beside the jar, found as the controller finds it. */
         public static Options defaults(int agents, Path jar) {
-            return new Options(agentSpecs(agents), jar, 0, Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(5),
-                    Duration.ofSeconds(1), Duration.ofMinutes(1));
+            return new Options(agentSpecs(agents), jar, NodeArtifacts.findRuntime(Optional.empty(), jar, NodeArtifacts.release()), 0,
+                    Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofMinutes(1));
         }
 
         public Options withAgents(List<AgentSpec> specs) {
-            return new Options(specs, jar, httpPort, agentPoll, resync, heartbeat, agentRestartDelay, goneGrace);
+            return new Options(specs, jar, runtime, httpPort, agentPoll, resync, heartbeat, agentRestartDelay, goneGrace);
         }
 
         public Options withHttpPort(int port) {
-            return new Options(agents, jar, port, agentPoll, resync, heartbeat, agentRestartDelay, goneGrace);
+            return new Options(agents, jar, runtime, port, agentPoll, resync, heartbeat, agentRestartDelay, goneGrace);
         }
 
         public Options withGoneGrace(Duration grace) {
-            return new Options(agents, jar, httpPort, agentPoll, resync, heartbeat, agentRestartDelay, grace);
+            return new Options(agents, jar, runtime, httpPort, agentPoll, resync, heartbeat, agentRestartDelay, grace);
         }
     }
 
@@ -89,9 +91,11 @@ public final class DemoCluster implements AutoCloseable {
     private final Options options;
     private final KvStore kv;
     private final SpecCodec codec = new SpecCodec();
+    private final NodeArtifacts artifacts;
 
     private DemoCluster(Options options) throws IOException {
         this.options = options;
+        artifacts = NodeArtifacts.of(options.jar(), options.runtime());
         workDir = Files.createTempDirectory("calico-dcos-demo");
         try {
             etcd = EtcdServer.start();
@@ -148,14 +152,15 @@ public final class DemoCluster implements AutoCloseable {
         ObjectMapper json = new ObjectMapper();
         OkHttpClient http = new OkHttpClient();
         MasterEndpoint master = MasterEndpoint.direct(sim.masterUrl().toString());
-        String java = ProcessHandle.current().info().command().orElse("java");
         List<String> nodeArgs = List.of("--etcd-endpoints", etcd.endpoint(), "--prefix", PREFIX, "--cluster", keys.cluster());
-        NodeAgentTaskFactory tasks = new NodeAgentTaskFactory(java, "http://127.0.0.1:" + port + ControllerHttpServer.JAR_PATH,
-                nodeArgs, "demo-" + Files.size(options.jar()), 0.2, 384, Map.of("CALICO_DCOS_LOG_LEVEL", "INFO"));
+        // As in production: the node agents fetch the runtime and the jar from this controller and
+        // run on that runtime, never on the simulator's own java.
+        NodeAgentTaskFactory tasks = NodeAgentTaskFactory.servedBy("http://127.0.0.1:" + port, artifacts, nodeArgs, 0.2, 384,
+                Map.of("CALICO_DCOS_LOG_LEVEL", "INFO"));
         MesosFleet fleet = new MesosFleet(http, master, keys, "calico-dcos-demo", "calico-dcos", Optional.empty(), tasks,
                 Duration.ofSeconds(1), Clock.systemUTC());
         Controller.Settings settings = new Controller.Settings(keys, options.resync(), options.agentPoll(), options.goneGrace(),
-                Duration.ofSeconds(3), "demo-" + controllers.size(), new InetSocketAddress("127.0.0.1", port), Optional.of(options.jar()));
+                Duration.ofSeconds(3), "demo-" + controllers.size(), new InetSocketAddress("127.0.0.1", port), artifacts.all());
         Controller controller = Controller.start(settings, EtcdClients.connect(EtcdOptions.plain(etcd.endpoint())),
                 new MesosAgentSource(new HttpMesosMaster(http, MasterClientConfig.defaults(master), json)), fleet.factory(),
                 Clock.systemUTC(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));

@@ -1,45 +1,85 @@
 package dev.calicodcos.controller.fleet;
 
+import dev.calicodcos.controller.artifacts.NodeArtifacts;
 import dev.calicodcos.controller.mesos.CommandSpec;
 import dev.calicodcos.controller.mesos.FetchUri;
 import dev.calicodcos.controller.mesos.Offer;
 import dev.calicodcos.controller.mesos.Resource;
 import dev.calicodcos.controller.mesos.TaskLaunch;
+import dev.calicodcos.model.hash.StepHashes;
 import dev.calicodcos.model.spec.Resources;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Builds the node-agent task for one agent: the jar fetched from the controller, started with
- * {@code shell: false} and explicit arguments (never a shell string built from settings).
+ * Builds the node-agent task for one agent: the Java runtime (extracted) and the jar, both fetched
+ * and cached by Mesos, started as {@code calico-dcos-runtime/bin/java} from the sandbox with
+ * {@code shell: false} and explicit arguments (never a shell string built from settings). The
+ * agent's own Java (DC/OS ships 8) is never used.
  *
- * @param java       the java executable on agents (DC/OS ships one)
- * @param jarUrl     where Mesos fetches the jar (the controller's own HTTP server)
- * @param nodeArgs   the {@code node} command's options other than the agent id (etcd, prefix, cluster)
+ * @param release  this build's version, the readable part of the task version
+ * @param runtime  the runtime tarball (its top folder is {@code calico-dcos-runtime/})
+ * @param jar      the jar, fetched as {@code calico-dcos.jar}
+ * @param nodeArgs the {@code node} command's options other than the agent id and jar checksum (etcd, prefix, cluster)
  */
-public record NodeAgentTaskFactory(String java, String jarUrl, List<String> nodeArgs, String version,
+public record NodeAgentTaskFactory(String release, FetchedArtifact runtime, FetchedArtifact jar, List<String> nodeArgs,
                                    double cpus, double memMb, Map<String, String> environment) {
+    /** The runtime's java, relative to the sandbox (the task's working directory). */
+    public static final String JAVA = "calico-dcos-runtime/bin/java";
+    public static final String JAR_SHA256_LABEL = "calico-dcos/jar-sha256";
+    public static final String RUNTIME_SHA256_LABEL = "calico-dcos/runtime-sha256";
+    public static final String VERSION_LABEL = "calico-dcos/version";
+
+    public NodeAgentTaskFactory {
+        nodeArgs = List.copyOf(nodeArgs);
+        environment = Map.copyOf(environment);
+    }
+
+    /** The artifacts as {@code controllerUrl} serves them, at URLs that name their content. */
+    public static NodeAgentTaskFactory servedBy(String controllerUrl, NodeArtifacts artifacts, List<String> nodeArgs,
+                                                double cpus, double memMb, Map<String, String> environment) {
+        return new NodeAgentTaskFactory(NodeArtifacts.release(),
+                new FetchedArtifact(controllerUrl + artifacts.runtime().urlPath(), artifacts.runtime().sha256()),
+                new FetchedArtifact(controllerUrl + artifacts.jar().urlPath(), artifacts.jar().sha256()),
+                nodeArgs, cpus, memMb, environment);
+    }
+
+    /**
+     * Decides when tasks are replaced: a new jar or a new runtime is a new version (the release
+     * alone is not: a rebuilt snapshot keeps its version string).
+     */
+    public String version() {
+        String both = StepHashes.sha256((jar.sha256() + "\n" + runtime.sha256()).getBytes(StandardCharsets.UTF_8));
+        return release.replace('_', '-') + "-" + both.substring(0, 12);
+    }
 
     /** The same task with room for {@code extra} (e.g. the etcd proxy the node agent runs as a child). */
     public NodeAgentTaskFactory plus(Resources extra) {
         // Mesos keeps scalars to three decimals; so do we, rather than sending 0.30000000000000004.
         double sum = Math.round((cpus + extra.cpus()) * 1000) / 1000.0;
-        return new NodeAgentTaskFactory(java, jarUrl, nodeArgs, version, sum, memMb + extra.memMb(), environment);
+        return new NodeAgentTaskFactory(release, runtime, jar, nodeArgs, sum, memMb + extra.memMb(), environment);
     }
 
     public TaskLaunch launch(Offer offer, String agentId, long sequence) {
-        List<String> argv = new ArrayList<>(List.of(java, "-Xmx" + Math.max(64, (int) (memMb * 0.5)) + "m",
-                "-XX:+ExitOnOutOfMemoryError", "-jar", "calico-dcos.jar", "node", "--agent-id", agentId));
+        List<String> argv = new ArrayList<>(List.of(JAVA, "-Xmx" + Math.max(64, (int) (memMb * 0.5)) + "m",
+                "-XX:+ExitOnOutOfMemoryError", "-jar", NodeArtifacts.JAR_NAME, "node", "--agent-id", agentId,
+                "--jar-sha256", jar.sha256()));
         argv.addAll(nodeArgs);
-        CommandSpec command = CommandSpec.exec(java, argv)
-                .withUris(List.of(new FetchUri(jarUrl, false, false, false, Optional.of("calico-dcos.jar"))))
+        CommandSpec command = CommandSpec.exec(JAVA, argv)
+                .withUris(List.of(FetchUri.archive(runtime.url(), true),
+                        new FetchUri(jar.url(), false, false, true, Optional.of(NodeArtifacts.JAR_NAME))))
                 .withEnvironment(environment);
-        return new TaskLaunch("calico-node-agent", NodeAgentTask.taskId(agentId, version, sequence), agentId,
-                List.of(take(offer, "cpus", cpus), take(offer, "mem", memMb)), command,
-                Map.of("calico-dcos/version", version), Optional.of(Duration.ofSeconds(30)));
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(VERSION_LABEL, version());
+        labels.put(JAR_SHA256_LABEL, jar.sha256());
+        labels.put(RUNTIME_SHA256_LABEL, runtime.sha256());
+        return new TaskLaunch("calico-node-agent", NodeAgentTask.taskId(agentId, version(), sequence), agentId,
+                List.of(take(offer, "cpus", cpus), take(offer, "mem", memMb)), command, labels, Optional.of(Duration.ofSeconds(30)));
     }
 
     private static Resource take(Offer offer, String name, double amount) {

@@ -25,7 +25,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.IntStream;
@@ -80,7 +79,7 @@ class StatusAndControlCommandsTest {
         IntStream.rangeClosed(1, 3).forEach(i -> agents.add(new AgentView("agent-" + i, "host-" + i, Set.of("*"), Map.of(), true)));
         controller = Controller.start(new Controller.Settings(new ClusterKeys(prefix, "default"), Duration.ofSeconds(2),
                         Duration.ofMillis(200), Duration.ofSeconds(30), Duration.ofSeconds(2), "test",
-                        new InetSocketAddress("127.0.0.1", 0), Optional.empty()),
+                        new InetSocketAddress("127.0.0.1", 0), List.of()),
                 EtcdClients.connect(EtcdOptions.plain(etcd.endpoint())), () -> agents, (store, leadership, registry) -> NodeAgentFleet.NONE, Clock.systemUTC(),
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     }

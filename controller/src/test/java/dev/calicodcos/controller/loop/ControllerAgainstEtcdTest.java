@@ -29,7 +29,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -79,7 +78,7 @@ class ControllerAgainstEtcdTest {
     private Controller startController() {
         Controller c = Controller.start(new Controller.Settings(keys, Duration.ofSeconds(2), Duration.ofMillis(200),
                         Duration.ofSeconds(30), Duration.ofSeconds(2), "test-" + controllers.size(),
-                        new InetSocketAddress("127.0.0.1", 0), Optional.empty()),
+                        new InetSocketAddress("127.0.0.1", 0), List.of()),
                 EtcdClients.connect(EtcdOptions.plain(etcd.endpoint())), () -> List.copyOf(agents),
                 (store, leadership, registry) -> NodeAgentFleet.NONE, Clock.systemUTC(),
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
