@@ -129,9 +129,10 @@ public final class EtcdProxyReconciler implements StepReconciler {
                 argv.add(ExecArg.from(upstream.source(), "--initial-cluster=" + String.join(",", members)));
             }
             step.upstreamTls().ifPresent(tls -> {
-                tls.caFile().ifPresent(f -> argv.add(ExecArg.from("spec.etcdProxy.upstreamTls.caFile", "--peer-trusted-ca-file=" + onHost.apply(f))));
-                tls.certFile().ifPresent(f -> argv.add(ExecArg.from("spec.etcdProxy.upstreamTls.certFile", "--peer-cert-file=" + onHost.apply(f))));
-                tls.keyFile().ifPresent(f -> argv.add(ExecArg.from("spec.etcdProxy.upstreamTls.keyFile", "--peer-key-file=" + onHost.apply(f))));
+                String field = "spec.etcdProxy.upstreamTls.";
+                tls.caFile().ifPresent(f -> argv.add(ExecArg.from(field + "caFile", "--peer-trusted-ca-file=" + onHost.apply(f))));
+                tls.certFile().ifPresent(f -> argv.add(ExecArg.from(field + "certFile", "--peer-cert-file=" + onHost.apply(f))));
+                tls.keyFile().ifPresent(f -> argv.add(ExecArg.from(field + "keyFile", "--peer-key-file=" + onHost.apply(f))));
             });
         }
         String unit = unitFile(argv, emptiedBeforeStart, step.resources(), binarySha256);
@@ -150,7 +151,8 @@ public final class EtcdProxyReconciler implements StepReconciler {
                 .append('\n')
                 .append("[Service]\n")
                 .append("Type=simple\n");
-        emptiedBeforeStart.ifPresent(dir -> unit.append("ExecStartPre=-/bin/rm -rf ").append(ExecArg.constant(dir).quoted()).append('\n'));
+        emptiedBeforeStart.ifPresent(dir ->
+                unit.append("ExecStartPre=-/bin/rm -rf ").append(ExecArg.constant(dir).quoted()).append('\n'));
         unit.append("ExecStart=").append(ExecArg.commandLine(argv)).append('\n')
                 .append("Restart=always\n")
                 .append("RestartSec=").append(RESTART_SEC).append('\n');
@@ -233,7 +235,8 @@ public final class EtcdProxyReconciler implements StepReconciler {
         }
         Instant since = services.activeSince(UNIT).orElse(Instant.EPOCH);
         if (clock.instant().isBefore(since.plus(GRACE))) {
-            return StepOutcome.applying(desired.hash(), Optional.of(desired.hash()), what + " runs; not answering yet: " + problem.get());
+            return StepOutcome.applying(desired.hash(), Optional.of(desired.hash()),
+                    what + " runs; not answering yet: " + problem.get());
         }
         // Not serving anyway, so a restart disrupts nothing; a v2 proxy also forgets a stale member list.
         services.restart(UNIT);
@@ -288,7 +291,8 @@ public final class EtcdProxyReconciler implements StepReconciler {
         byte[] fetched = downloads.fetch(binary.url());
         String actual = StepHashes.sha256(fetched);
         if (binary.sha256().isPresent() && !binary.sha256().get().equals(actual)) {
-            throw new StepFailure("ChecksumMismatch", binary.url() + " has sha256 " + actual + " but the spec expects " + binary.sha256().get());
+            throw new StepFailure("ChecksumMismatch", binary.url() + " has sha256 " + actual + " but the spec expects "
+                    + binary.sha256().get());
         }
         byte[] executable = tarball ? TarGz.member(fetched, "etcd") : fetched;
         String dir = binary.path().substring(0, binary.path().lastIndexOf('/'));
