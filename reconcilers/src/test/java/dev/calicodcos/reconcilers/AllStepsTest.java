@@ -11,6 +11,7 @@ import dev.calicodcos.model.agent.AgentReport;
 import dev.calicodcos.model.agent.StepPhase;
 import dev.calicodcos.model.hash.StepHashes;
 import dev.calicodcos.model.spec.StepName;
+import dev.calicodcos.reconcilers.etcdproxy.EtcdProxyReconciler;
 import dev.calicodcos.testkit.EtcdServer;
 import dev.calicodcos.testkit.Executables;
 import dev.calicodcos.testkit.FreePorts;
@@ -87,7 +88,8 @@ class AllStepsTest {
             assertThat(agent.host().docker().inspect("calico-libnetwork")).isEmpty();
             assertThat(agent.host().files().list("/opt/mesosphere/etc/dcos/network/cni")).isEmpty();
             assertThat(agent.host().files().list("/opt/mesosphere/active/cni")).isEmpty();
-            assertThat(agent.host().files().read("/var/lib/calico-dcos/etcd-proxy.json")).isEmpty();
+            assertThat(agent.host().files().isRegularFile(EtcdProxyReconciler.UNIT_PATH)).isFalse();
+            assertThat(agent.systemctl().mainPid("calico-dcos-etcd-proxy")).isEmpty();
             assertThat(agent.systemctl().restartsOf("docker")).isEqualTo(2);
             assertThat(step(removed)).isEqualTo(StepPhase.REMOVED);
         }

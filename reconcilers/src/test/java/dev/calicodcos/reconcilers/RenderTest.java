@@ -7,16 +7,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.calicodcos.model.Specs;
 import dev.calicodcos.model.agent.AgentFacts;
 import dev.calicodcos.model.spec.CalicoClusterSpec;
+import dev.calicodcos.model.spec.Resources;
 import dev.calicodcos.reconcilers.cni.CniDesired;
 import dev.calicodcos.reconcilers.cni.CniReconciler;
 import dev.calicodcos.reconcilers.container.ContainerDesired;
+import dev.calicodcos.reconcilers.container.LibnetworkReconciler;
 import dev.calicodcos.reconcilers.container.NodeReconciler;
 import dev.calicodcos.reconcilers.docker.DockerClusterStoreReconciler;
 import dev.calicodcos.reconcilers.docker.DockerStoreDesired;
-import dev.calicodcos.reconcilers.etcdproxy.EtcdProxyDesired;
-import dev.calicodcos.reconcilers.etcdproxy.EtcdProxyReconciler;
 import dev.calicodcos.reconcilers.host.StepFailure;
-import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -38,15 +38,6 @@ class RenderTest {
               endpoints: ["https://e1:2379", "https://e2:2379"]
               tls: {caFile: /etc/calico/ca.pem, certFile: /etc/calico/cert.pem, keyFile: /etc/calico/key.pem}
             """;
-
-    @Test
-    void aV2ProxyLetsEtcdDiscoverThePeersThroughSrvItself() {
-        EtcdProxyDesired desired = EtcdProxyReconciler.render(spec("etcdProxy: {mode: v2proxy, discoverySrv: etcd.example.com}"),
-                facts(Optional.empty()), List.of(), "/opt/calico-dcos/bin/etcd");
-
-        assertThat(desired.argv()).contains("--proxy=on", "--discovery-srv=etcd.example.com", "--listen-client-urls=http://127.0.0.1:2379")
-                .noneMatch(a -> a.startsWith("--initial-cluster"));
-    }
 
     @Test
     void theClusterStoreIsDerivedFromTheEtcdEndpointsWithTlsOptions() throws Exception {
@@ -91,12 +82,73 @@ class RenderTest {
     }
 
     @Test
-    void calicoNodeGetsTheDetectedIpAndLooseRpfTolerance() {
-        ContainerDesired node = NodeReconciler.render(spec("{}"), facts(Optional.empty()));
+    void calicoNodeIsRunAsCalicoctlNodeRunWithoutDockerNetworkingRunsIt() {
+        ContainerDesired node = NodeReconciler.render(spec("node: {env: {CALICO_IPV4POOL_CIDR: 10.32.0.0/16}}"), facts(Optional.empty()));
 
-        assertThat(node.env()).containsEntry("IP", "10.0.0.5").containsEntry("FELIX_IGNORELOOSERPF", "true")
-                .containsEntry("NODENAME", "agent-1").containsEntry("ETCD_ENDPOINTS", "http://127.0.0.1:2379");
+        assertThat(node.env()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "NODENAME", "agent-1",
+                "CALICO_NETWORKING_BACKEND", "bird",
+                "CALICO_LIBNETWORK_ENABLED", "false",
+                "ETCD_ENDPOINTS", "http://127.0.0.1:2379",
+                "IP", "10.0.0.5",
+                "FELIX_IGNORELOOSERPF", "true",
+                "CALICO_IPV4POOL_CIDR", "10.32.0.0/16"));
+        assertThat(node.binds()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "/var/log/calico", "/var/log/calico",
+                "/var/run/calico", "/var/run/calico",
+                "/lib/modules", "/lib/modules",
+                "/run", "/run"));
         assertThat(node.privileged()).isTrue();
+        assertThat(node.networkMode()).isEqualTo("host");
+        assertThat(node.restartPolicy()).isEqualTo("always");
+        assertThat(node.limits()).as("Felix is not capped unless the spec asks").isEmpty();
+    }
+
+    @Test
+    void calicoNodeTakesTlsFilesOneByOneAndLimitsOnlyWhenGiven() {
+        ContainerDesired node = NodeReconciler.render(spec(TLS + "node: {resources: {cpus: 0.5, memMb: 300}}"), facts(Optional.empty()));
+
+        assertThat(node.env()).containsEntry("ETCD_CA_CERT_FILE", "/etc/calico/certs/ca_cert.crt")
+                .containsEntry("ETCD_CERT_FILE", "/etc/calico/certs/cert.crt").containsEntry("ETCD_KEY_FILE", "/etc/calico/certs/key.pem");
+        assertThat(node.binds()).containsEntry("/etc/calico/ca.pem", "/etc/calico/certs/ca_cert.crt")
+                .containsEntry("/etc/calico/cert.pem", "/etc/calico/certs/cert.crt")
+                .containsEntry("/etc/calico/key.pem", "/etc/calico/certs/key.pem");
+        assertThat(node.limits()).contains(new Resources(0.5, 300));
+    }
+
+    @Test
+    void aUserMayChooseAnotherNetworkingBackendButNotTheManagedVariables() {
+        ContainerDesired node = NodeReconciler.render(spec("node: {env: {CALICO_NETWORKING_BACKEND: none}}"), facts(Optional.empty()));
+
+        assertThat(node.env()).containsEntry("CALICO_NETWORKING_BACKEND", "none");
+    }
+
+    @Test
+    void theLibnetworkPluginRunsAsItsReadmeSaysWithTheNodeNameInHostname() {
+        ContainerDesired plugin = LibnetworkReconciler.render(spec("{}"), facts(Optional.empty()));
+
+        assertThat(plugin.env()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "ETCD_ENDPOINTS", "http://127.0.0.1:2379",
+                "HOSTNAME", "agent-1",
+                "CALICO_LIBNETWORK_HOSTNAME", "agent-1"));
+        assertThat(plugin.binds()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "/run/docker/plugins", "/run/docker/plugins",
+                "/var/run/docker.sock", "/var/run/docker.sock"));
+        assertThat(plugin.privileged()).isTrue();
+        assertThat(plugin.networkMode()).isEqualTo("host");
+        assertThat(plugin.restartPolicy()).isEqualTo("always");
+        assertThat(plugin.limits()).isEmpty();
+    }
+
+    @Test
+    void theSameNodeNameGoesToCalicoNodeTheCniConfigAndLibnetwork() {
+        AgentFacts named = new AgentFacts("ip-10-0-0-5.unresolvable", Optional.of("10.0.0.5"), Optional.empty(), Optional.of("1.4.0"),
+                Optional.empty(), false, false);
+
+        assertThat(NodeReconciler.render(spec("{}"), named).env()).containsEntry("NODENAME", "ip-10-0-0-5.unresolvable");
+        assertThat(CniReconciler.render(spec("{}"), named).config().get("nodename").asText()).isEqualTo("ip-10-0-0-5.unresolvable");
+        assertThat(LibnetworkReconciler.render(spec("{}"), named).env()).containsEntry("HOSTNAME", "ip-10-0-0-5.unresolvable")
+                .containsEntry("CALICO_LIBNETWORK_HOSTNAME", "ip-10-0-0-5.unresolvable");
     }
 
     @Test
@@ -107,6 +159,8 @@ class RenderTest {
                 .isInstanceOf(StepFailure.class).hasMessageContaining("detect_ip");
         assertThat(NodeReconciler.render(spec("node: {ipDetection: \"can-reach=10.0.0.1\"}"), noIp).env())
                 .containsEntry("IP", "autodetect").containsEntry("IP_AUTODETECTION_METHOD", "can-reach=10.0.0.1");
+        assertThat(NodeReconciler.render(spec("node: {ipDetection: first-found}"), noIp).env())
+                .as("calicoctl leaves its default method out").containsEntry("IP", "autodetect").doesNotContainKey("IP_AUTODETECTION_METHOD");
     }
 
     @Test
@@ -118,14 +172,5 @@ class RenderTest {
         assertThat(CniReconciler.render(after, facts).hash()).isNotEqualTo(CniReconciler.render(before, facts).hash());
         assertThat(DockerClusterStoreReconciler.render(after, facts).hash()).isEqualTo(DockerClusterStoreReconciler.render(before, facts).hash());
         assertThat(NodeReconciler.render(after, facts).hash()).isEqualTo(NodeReconciler.render(before, facts).hash());
-    }
-
-    @Test
-    void theGatewayListensWhereTheSpecSaysAndForwardsToTheUpstream() {
-        EtcdProxyDesired desired = EtcdProxyReconciler.render(spec("etcdProxy: {listenAddress: \"127.0.0.1:2379\"}"),
-                facts(Optional.empty()), List.of("http://10.0.0.1:2379", "http://10.0.0.2:2379"), "/opt/calico-dcos/bin/etcd");
-
-        assertThat(desired.argv()).containsExactly("/opt/calico-dcos/bin/etcd", "gateway", "start",
-                "--listen-addr=127.0.0.1:2379", "--endpoints=10.0.0.1:2379,10.0.0.2:2379");
     }
 }

@@ -17,10 +17,8 @@ import dev.calicodcos.testkit.TempDirs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,14 +30,14 @@ class RestartGateTest {
             Optional.empty(), false, false);
 
     private Path root;
-    private MutableClock clock;
+    private MovableClock clock;
     private RecordingServices services;
     private RestartGate gate;
 
     @BeforeEach
     void setUp() throws IOException {
         root = Files.createTempDirectory("host-root");
-        clock = new MutableClock(Instant.parse("2026-01-01T10:00:00.500Z"));
+        clock = MovableClock.at(Instant.parse("2026-01-01T10:00:00.500Z"));
         services = new RecordingServices(clock).active("docker", clock.instant().minus(Duration.ofHours(1)));
         gate = new RestartGate(new RootedFiles(root), services, clock, CrashPoints.NONE);
     }
@@ -95,33 +93,5 @@ class RestartGateTest {
         assertThat(progress).isInstanceOfSatisfying(RestartGate.Progress.Waiting.class,
                 w -> assertThat(w.outcome().reason()).contains("ServiceNotActive"));
         assertThat(services.calls()).containsExactly("restart docker");
-    }
-
-    /** A clock tests move by hand. */
-    static final class MutableClock extends Clock {
-        private Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

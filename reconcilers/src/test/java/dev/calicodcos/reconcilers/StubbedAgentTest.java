@@ -12,7 +12,6 @@ import dev.calicodcos.reconcilers.agent.NodeAgentSteps;
 import dev.calicodcos.reconcilers.agent.StepRunner;
 import dev.calicodcos.reconcilers.host.Host;
 import dev.calicodcos.reconcilers.host.LocalCommands;
-import dev.calicodcos.reconcilers.host.LocalProcesses;
 import dev.calicodcos.reconcilers.host.RootedFiles;
 import dev.calicodcos.reconcilers.host.UrlDownloader;
 import dev.calicodcos.reconcilers.step.CrashPoints;
@@ -48,8 +47,8 @@ class StubbedAgentTest {
     }
 
     private StepRunner runner(Optional<String> dockerVersion) {
-        Host host = new Host(new RootedFiles(root), services, new StubDockerEngine(dockerVersion),
-                new LocalProcesses(Duration.ofSeconds(1)), new LocalCommands(Map.of()), new UrlDownloader(Duration.ofSeconds(5)));
+        Host host = new Host(new RootedFiles(root), services, new StubDockerEngine(dockerVersion), new LocalCommands(Map.of()),
+                new UrlDownloader(Duration.ofSeconds(5)), new StubNetwork("127.0.0.1"));
         return NodeAgentSteps.runner(host, "agent-1", Clock.systemUTC(), CrashPoints.NONE);
     }
 

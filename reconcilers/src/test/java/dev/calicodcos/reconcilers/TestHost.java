@@ -28,18 +28,23 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A DC/OS-like agent in a temporary folder: the directories the steps use, a {@code detect_ip}
- * that prints 10.0.0.5, a fake {@code systemctl} first on PATH (docker and the Mesos agent active
- * for an hour; restarting or reloading docker really restarts or reloads the shared test dockerd),
+ * that prints 10.0.0.5, a fake {@code systemctl} at {@code <root>/usr/bin/systemctl} (where the
+ * host's PATH finds it; docker and the Mesos agent active for an hour; restarting or reloading
+ * docker really restarts or reloads the shared test dockerd; units written to
+ * {@code <root>/etc/systemd/system} really run), a task PATH of {@code /usr/bin:/bin} as on DC/OS
+ * (after the fake's own directory, so that the machine's real systemctl can never be reached),
  * and the real adapters of a {@link Host} pointed at all of it.
  */
 public final class TestHost implements AutoCloseable {
     public static final String NODE_NAME = "agent-1";
+    public static final String DCOS_TASK_PATH = "/usr/bin:/bin";
 
     private final Path root;
     private final FakeSystemctl systemctl;
@@ -47,19 +52,26 @@ public final class TestHost implements AutoCloseable {
     private final Host host;
     private final Map<String, String> environment;
 
-    private TestHost(Path root, FakeSystemctl systemctl, Optional<Dockerd> dockerd) {
+    private TestHost(Path root, FakeSystemctl systemctl, Optional<Dockerd> dockerd, Map<String, String> extraEnvironment) {
         this.root = root;
         this.systemctl = systemctl;
         this.dockerd = dockerd;
-        this.environment = Map.of("PATH", systemctl.path(),
-                "DOCKER_HOST", dockerd.map(Dockerd::dockerHost).orElse("unix://" + root.resolve("var/run/docker.sock")));
+        Map<String, String> env = new HashMap<>(Map.of("PATH", systemctl.binDir() + ":" + DCOS_TASK_PATH,
+                "DOCKER_HOST", dockerd.map(Dockerd::dockerHost).orElse("unix://" + root.resolve("var/run/docker.sock"))));
+        env.putAll(extraEnvironment);
+        this.environment = Map.copyOf(env);
         this.host = Hosts.real(root, environment);
     }
 
     /** A host whose docker is the shared test engine (tests skip where there is none). */
     public static TestHost withDocker() {
+        return withDocker(Map.of());
+    }
+
+    /** A host on the shared test engine whose node agent also has {@code environment} (e.g. CALICO_DCOS_HOST_LOOPBACK). */
+    public static TestHost withDocker(Map<String, String> environment) {
         Dockerd engine = SharedDockerd.require();
-        TestHost testHost = create(Optional.of(engine));
+        TestHost testHost = create(Optional.of(engine), environment);
         engine.useConfigFile(testHost.path("/etc/docker/daemon.json"));
         testHost.systemctl
                 .onVerb("docker", "restart", engine.controlScript() + " restart")
@@ -69,26 +81,36 @@ public final class TestHost implements AutoCloseable {
 
     /** A host without a Docker engine (for the steps that do not need one). */
     public static TestHost withoutDocker() {
-        return create(Optional.empty());
+        return withoutDocker(Map.of());
     }
 
-    private static TestHost create(Optional<Dockerd> engine) {
+    /** A host without a Docker engine whose node agent also has {@code environment} (e.g. CALICO_DCOS_HOST_LOOPBACK). */
+    public static TestHost withoutDocker(Map<String, String> environment) {
+        return create(Optional.empty(), environment);
+    }
+
+    private static TestHost create(Optional<Dockerd> engine, Map<String, String> environment) {
         try {
             Path root = Files.createTempDirectory("host-root");
             for (String dir : new String[] {"etc/docker", "opt/mesosphere/active/cni", "opt/mesosphere/etc/dcos/network/cni",
-                    "opt/mesosphere/bin", "etc/mesosphere/roles", "var/run"}) {
+                    "opt/mesosphere/bin", "etc/mesosphere/roles", "var/run", "etc/systemd/system", "usr/bin"}) {
                 Files.createDirectories(root.resolve(dir));
             }
             Files.writeString(root.resolve("etc/mesosphere/roles/slave"), "");
-            FakeSystemctl systemctl = FakeSystemctl.create();
+            FakeSystemctl systemctl = FakeSystemctl.create().unitDirectory(root.resolve("etc/systemd/system"));
+            Files.createSymbolicLink(root.resolve("usr/bin/systemctl"), systemctl.executable());
             Instant anHourAgo = Instant.now().minus(Duration.ofHours(1));
             systemctl.active("docker", anHourAgo).active("dcos-mesos-slave", anHourAgo).active("dcos-mesos-slave-public", anHourAgo);
-            TestHost testHost = new TestHost(root, systemctl, engine);
+            TestHost testHost = new TestHost(root, systemctl, engine, environment);
             testHost.script("/opt/mesosphere/bin/detect_ip", "echo 10.0.0.5");
             return testHost;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    public Map<String, String> environment() {
+        return environment;
     }
 
     public Path root() {

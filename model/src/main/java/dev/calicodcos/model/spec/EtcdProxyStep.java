@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.Optional;
 
+/** @param resources CPU and memory caps of the proxy's systemd unit; none unless given */
 public record EtcdProxyStep(
         boolean enabled,
         Mode mode,
@@ -12,7 +13,7 @@ public record EtcdProxyStep(
         String listenAddress,
         Optional<TlsFiles> upstreamTls,
         EtcdBinary binary,
-        Resources resources) {
+        Optional<Resources> resources) {
 
     public enum Mode {
         @JsonProperty("gateway") GATEWAY,

@@ -1,8 +1,10 @@
 package dev.calicodcos.model.spec;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
+/** @param resources CPU and memory limits of the container; none unless given (Felix was never capped) */
 public record NodeStep(
         boolean enabled,
         String image,
@@ -10,7 +12,7 @@ public record NodeStep(
         boolean ignoreLooseRpf,
         String ipDetection,
         Map<String, String> env,
-        Resources resources) {
+        Optional<Resources> resources) {
 
     /** Set by the step itself; a user value would silently fight the rendered one. */
     public static final Set<String> MANAGED_ENV = Set.of(

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.calicodcos.model.Specs;
 import dev.calicodcos.model.codec.SpecCodec;
+import dev.calicodcos.model.spec.Resources;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,9 +21,21 @@ class SchemaDefaultsTest {
         Map<String, JsonNode> defaults = new LinkedHashMap<>();
         collect(schema.root(), "", defaults);
 
-        assertThat(defaults).hasSizeGreaterThan(40);
+        assertThat(defaults).hasSizeGreaterThan(35);
         defaults.forEach((pointer, expected) ->
                 assertThat(bound.at(pointer)).as("value at %s", pointer).isEqualTo(expected));
+    }
+
+    @Test
+    void resourceCapsAreOptInAndAbsentWhenNotGiven() {
+        var spec = Specs.minimal().spec();
+        JsonNode bound = new SpecCodec().toTree(Specs.minimal());
+
+        assertThat(spec.node().resources()).isEmpty();
+        assertThat(spec.etcdProxy().resources()).isEmpty();
+        assertThat(bound.at("/spec/node/resources").isMissingNode()).as("nothing printed for an absent cap").isTrue();
+        assertThat(Specs.parse(Specs.withSpec("node: {resources: {cpus: 0.5, memMb: 300}}")).spec().node().resources())
+                .contains(new Resources(0.5, 300));
     }
 
     @Test

@@ -5,9 +5,6 @@ import dev.calicodcos.reconcilers.host.Host;
 import dev.calicodcos.reconcilers.host.Hosts;
 import dev.calicodcos.reconcilers.step.CrashPoints;
 import io.etcd.jetcd.Client;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
@@ -20,7 +17,8 @@ public final class NodeAgentFactory {
     private NodeAgentFactory() {}
 
     /**
-     * @param environment the process environment (PATH finds systemctl, DOCKER_HOST picks the engine)
+     * @param environment the process environment: PATH (after the host's own bin directories),
+     *                    DOCKER_HOST (the engine), CALICO_DCOS_HOST_LOOPBACK (this host's 127.0.0.1, default itself)
      * @param nodeName    the Calico node name; see {@link #defaultNodeName(Path)}
      */
     public static NodeAgent create(NodeAgentConfig config, Client etcd, Path hostRoot, Map<String, String> environment,
@@ -30,19 +28,22 @@ public final class NodeAgentFactory {
         return new NodeAgent(config, etcd, runner, new SpecCodec());
     }
 
-    /** The host's name as calico/node would take it: {@code <hostRoot>/etc/hostname}, else the OS host name. */
+    /** {@link #defaultNodeName(Path, Map)} with this process's environment. */
     public static String defaultNodeName(Path hostRoot) {
-        try {
-            Path file = hostRoot.resolve("etc/hostname");
-            if (Files.isRegularFile(file)) {
-                String name = Files.readString(file).strip();
-                if (!name.isEmpty()) {
-                    return name;
-                }
-            }
-            return InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot tell this host's name; pass one: " + e.getMessage(), e);
-        }
+        return defaultNodeName(hostRoot, System.getenv());
+    }
+
+    /**
+     * The host's kernel host name ({@code <hostRoot>/proc/sys/kernel/hostname}, else {@code hostname}
+     * on the host's PATH): the name calico/node, the CNI plugin and libnetwork all get. It need not
+     * resolve; DNS is never asked.
+     *
+     * @throws IllegalStateException when the host has no name at all
+     */
+    public static String defaultNodeName(Path hostRoot, Map<String, String> environment) {
+        String path = Hosts.commandPath(hostRoot, environment.get("PATH"));
+        return NodeNames.of(hostRoot, Hosts.commands(hostRoot, environment), path).orElseThrow(() -> new IllegalStateException(
+                "cannot tell this host's name: " + hostRoot.resolve(NodeNames.KERNEL_HOSTNAME) + " is missing or empty and"
+                        + " 'hostname' gave none (looked on " + path + "); pass --node-name (or CALICO_DCOS_NODE_NAME)"));
     }
 }

@@ -33,7 +33,8 @@ public final class NodeAgentSteps {
         RestartGate gate = new RestartGate(host.files(), host.services(), clock, crashPoints);
         ContainerConverger containers = new ContainerConverger(host.docker(), host.files());
         List<StepReconciler> steps = List.of(
-                new EtcdProxyReconciler(host.files(), host.processes(), host.downloads(), srv, probe, clock),
+                new EtcdProxyReconciler(host.files(), host.services(), host.network(), host.downloads(), srv, probe, gate, clock,
+                        crashPoints),
                 new DockerClusterStoreReconciler(host.files(), host.services(), host.docker(), gate, crashPoints),
                 new CniReconciler(host.files(), host.services(), host.downloads(), gate, crashPoints),
                 new LibnetworkReconciler(containers),

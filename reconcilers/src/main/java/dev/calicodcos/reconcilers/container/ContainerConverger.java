@@ -63,6 +63,7 @@ public final class ContainerConverger {
         Map<String, String> binds = new LinkedHashMap<>();
         desired.binds().forEach((host, container) -> binds.put(files.resolve(host).toString(), container));
         Map<String, String> labels = Map.of(HASH_LABEL, desired.hash(), MANAGED_LABEL, "true");
-        return new ContainerSpec(desired.name(), desired.image(), desired.env(), binds, desired.privileged(), labels, desired.limits());
+        return new ContainerSpec(desired.name(), desired.image(), desired.env(), binds, desired.privileged(), desired.networkMode(),
+                desired.restartPolicy(), labels, desired.limits());
     }
 }

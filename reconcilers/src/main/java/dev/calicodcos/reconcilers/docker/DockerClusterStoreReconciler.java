@@ -133,15 +133,32 @@ public final class DockerClusterStoreReconciler implements StepReconciler {
                     + info.clusterStore().orElse("(none)") + " instead of " + desired.clusterStore());
         }
         if (desired.applyMethod() == DockerClusterStoreStep.ApplyMethod.RELOAD && !reloadedAt(hash)) {
-            services.reload(UNIT);
+            Optional<String> notApplied = reload(desired);
             files.createDirectories("/var/lib/calico-dcos");
             files.write(RELOADED, hash.getBytes(StandardCharsets.UTF_8), "rw-r--r--");
-            DockerInfo reloaded = docker.info();
-            if (storeActive(desired, reloaded)) {
+            if (notApplied.isEmpty()) {
                 return StepOutcome.done(hash, "docker picked up cluster store " + desired.clusterStore() + " on reload");
             }
+            // A reload that fails or does not apply the store is no reason to give up: a restart will.
+            return gate.restart(name(), UNIT, hash, observed, context).withNote(notApplied.get());
         }
         return gate.restart(name(), UNIT, hash, observed, context);
+    }
+
+    /** {@code systemctl reload docker}; empty when docker then uses the store, else why it does not. */
+    private Optional<String> reload(DockerStoreDesired desired) {
+        try {
+            services.reload(UNIT);
+        } catch (StepFailure failure) {
+            return Optional.of("reloading docker failed (" + failure.getMessage() + ")");
+        }
+        try {
+            DockerInfo after = docker.info();
+            return storeActive(desired, after) ? Optional.empty() : Optional.of("docker reports cluster store "
+                    + after.clusterStore().orElse("(none)") + " after a reload");
+        } catch (StepFailure failure) {
+            return Optional.of("docker did not answer after a reload (" + failure.getMessage() + ")");
+        }
     }
 
     /** An existing cluster-store we did not write is the user's: never silently replaced. */

@@ -1,67 +1,86 @@
 package dev.calicodcos.reconcilers.etcdproxy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.calicodcos.model.agent.AgentFacts;
 import dev.calicodcos.model.hash.StepHashes;
 import dev.calicodcos.model.spec.CalicoClusterSpec;
 import dev.calicodcos.model.spec.EtcdBinary;
 import dev.calicodcos.model.spec.EtcdProxyStep;
+import dev.calicodcos.model.spec.Resources;
 import dev.calicodcos.model.spec.StepName;
+import dev.calicodcos.model.spec.TlsFiles;
 import dev.calicodcos.reconcilers.host.Downloader;
 import dev.calicodcos.reconcilers.host.HostFiles;
-import dev.calicodcos.reconcilers.host.Processes;
+import dev.calicodcos.reconcilers.host.HostNetwork;
+import dev.calicodcos.reconcilers.host.Services;
 import dev.calicodcos.reconcilers.host.StepFailure;
+import dev.calicodcos.reconcilers.step.CrashPoints;
 import dev.calicodcos.reconcilers.step.DesiredHash;
+import dev.calicodcos.reconcilers.step.RestartGate;
 import dev.calicodcos.reconcilers.step.StepContext;
 import dev.calicodcos.reconcilers.step.StepOutcome;
 import dev.calicodcos.reconcilers.step.StepReconciler;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
- * Step 1: an etcd gateway (or v2 proxy) on a fixed local address, supervised by the node agent:
- * started when absent, restarted when it died, when its command line is no longer the desired
- * one, or when requests through it keep failing. "Done" means a real client read through it
- * worked. The process outlives the node agent; its pid and command line are kept in
- * {@code /var/lib/calico-dcos/etcd-proxy.json} so a new node agent adopts it instead of starting a
- * second one.
+ * Step 1: an etcd gateway (or v2 proxy) on a fixed local address, run by systemd as
+ * {@value #UNIT}, so that it lives outside the node-agent task: a node-agent relaunch, upgrade or
+ * kill, a framework teardown, even an uninstalled controller leave 127.0.0.1:2379 to calico/node,
+ * CNI, libnetwork and Docker. The step writes the unit, then {@code daemon-reload},
+ * {@code enable}, {@code start}. "Done" means a real client read through the proxy worked.
+ *
+ * <p>A node agent that finds the unit active with the desired content adopts it. A different unit
+ * for a proxy that is running would take etcd away from Calico for a moment: that is a restart,
+ * done only with the leader's grant, through the {@link RestartGate} (the unit is written only
+ * once granted). A proxy that is not running has nothing to disrupt and is started at once. The
+ * unit names the checksum of the etcd binary, so a new binary is a changed unit too.
  *
  * <p>SRV discovery is resolved here, not by etcd, because the gateway only looks up
  * {@code _etcd-client._tcp} and only once at start: the step looks up the client records itself
- * and passes {@code --endpoints}, so a changed member set changes the command line and restarts
- * the gateway.
+ * and passes {@code --endpoints}, so a changed member set changes the unit.
  */
 public final class EtcdProxyReconciler implements StepReconciler {
-    static final String STATE = "/var/lib/calico-dcos/etcd-proxy.json";
-    static final String LOG = "/var/log/calico-dcos/etcd-proxy.log";
+    public static final String UNIT = "calico-dcos-etcd-proxy.service";
+    public static final String UNIT_PATH = "/etc/systemd/system/" + UNIT;
+    /** Where the node agent of an earlier design kept its child proxy's pid: deleted, never acted on. */
+    static final String LEGACY_STATE = "/var/lib/calico-dcos/etcd-proxy.json";
     static final String V2_DATA_DIR = "/var/lib/calico-dcos/etcd-proxy-data";
     /** Client SRV records, most specific first: etcd's own name, then the one etcd-mesos publishes. */
     static final List<String> SRV_RECORDS = List.of("_etcd-client._tcp.", "_etcd-server._client.");
-    private static final Duration GRACE = Duration.ofSeconds(20);
+    static final Duration GRACE = Duration.ofSeconds(20);
+    static final int RESTART_SEC = 5;
 
     private final HostFiles files;
-    private final Processes processes;
+    private final Services services;
+    private final HostNetwork network;
     private final Downloader downloads;
     private final SrvResolver srv;
     private final EtcdProbe probe;
+    private final RestartGate gate;
     private final Clock clock;
-    private final ObjectMapper json = new ObjectMapper().findAndRegisterModules();
+    private final CrashPoints crashPoints;
 
-    public EtcdProxyReconciler(HostFiles files, Processes processes, Downloader downloads, SrvResolver srv,
-                               EtcdProbe probe, Clock clock) {
+    public EtcdProxyReconciler(HostFiles files, Services services, HostNetwork network, Downloader downloads, SrvResolver srv,
+                               EtcdProbe probe, RestartGate gate, Clock clock, CrashPoints crashPoints) {
         this.files = files;
-        this.processes = processes;
+        this.services = services;
+        this.network = network;
         this.downloads = downloads;
         this.srv = srv;
         this.probe = probe;
+        this.gate = gate;
         this.clock = clock;
+        this.crashPoints = crashPoints;
     }
 
     @Override
@@ -70,87 +89,189 @@ public final class EtcdProxyReconciler implements StepReconciler {
     }
 
     /**
-     * Pure: the proxy command line for this agent. {@code upstream} are the resolved upstream client
-     * URLs (the static ones, or those found through SRV).
+     * Pure: the proxy's unit for this agent.
+     *
+     * @param upstream     the upstream client URLs (static, or found through SRV)
+     * @param binarySha256 checksum of the installed etcd binary (named in the unit, so a new binary changes it)
+     * @param loopback     this host's 127.0.0.1 ({@link HostNetwork#loopback()})
+     * @param onHost       a host path as processes on this machine see it (the identity in production)
      */
-    public static EtcdProxyDesired render(CalicoClusterSpec spec, AgentFacts facts, List<String> upstream, String binaryHostPath) {
+    public static EtcdProxyDesired render(CalicoClusterSpec spec, Upstream upstream, String binarySha256, String loopback,
+                                          UnaryOperator<String> onHost) {
         EtcdProxyStep step = spec.etcdProxy();
-        List<String> argv = new ArrayList<>();
-        argv.add(binaryHostPath);
+        String bind = HostNetwork.onLoopback(step.listenAddress(), loopback);
+        List<ExecArg> argv = new ArrayList<>();
+        argv.add(ExecArg.from("spec.etcdProxy.binary.path", onHost.apply(step.binary().path())));
+        Optional<String> emptiedBeforeStart = Optional.empty();
         if (step.mode() == EtcdProxyStep.Mode.GATEWAY) {
-            argv.addAll(List.of("gateway", "start", "--listen-addr=" + step.listenAddress(),
-                    "--endpoints=" + String.join(",", upstream.stream().map(u -> u.replaceFirst("^https?://", "")).toList())));
-            step.upstreamTls().flatMap(t -> t.caFile()).ifPresent(ca -> argv.add("--trusted-ca-file=" + ca));
+            argv.add(ExecArg.constant("gateway"));
+            argv.add(ExecArg.constant("start"));
+            argv.add(ExecArg.from("spec.etcdProxy.listenAddress", "--listen-addr=" + bind));
+            argv.add(ExecArg.from(upstream.source(), "--endpoints=" + String.join(",",
+                    upstream.urls().stream().map(u -> u.replaceFirst("^https?://", "").replaceFirst("/$", "")).toList())));
+            step.upstreamTls().flatMap(TlsFiles::caFile).ifPresent(ca ->
+                    argv.add(ExecArg.from("spec.etcdProxy.upstreamTls.caFile", "--trusted-ca-file=" + onHost.apply(ca))));
         } else {
-            // The v2 proxy learns the members from their peer URLs: its own SRV lookup
-            // (_etcd-server._tcp) finds them; static upstream endpoints are peer URLs in this mode.
-            argv.addAll(List.of("--proxy=on", "--listen-client-urls=http://" + step.listenAddress(), "--data-dir=" + V2_DATA_DIR));
+            // A kept proxy/cluster file pins the member list the v2 proxy learnt first: empty its
+            // data dir before every start (systemd's own restarts included).
+            emptiedBeforeStart = Optional.of(onHost.apply(V2_DATA_DIR));
+            argv.add(ExecArg.constant("--proxy=on"));
+            argv.add(ExecArg.from("spec.etcdProxy.listenAddress", "--listen-client-urls=http://" + bind));
+            argv.add(ExecArg.constant("--data-dir=" + emptiedBeforeStart.get()));
             if (step.usesSrvDiscovery()) {
-                argv.add("--discovery-srv=" + step.discoverySrv());
+                // The v2 proxy learns the members from their peer URLs: its own SRV lookup (_etcd-server._tcp) finds them.
+                argv.add(ExecArg.from("spec.etcdProxy.discoverySrv", "--discovery-srv=" + step.discoverySrv()));
             } else {
                 List<String> members = new ArrayList<>();
-                for (int i = 0; i < upstream.size(); i++) {
-                    members.add("upstream" + i + "=" + upstream.get(i));
+                for (int i = 0; i < upstream.urls().size(); i++) {
+                    members.add("upstream" + i + "=" + upstream.urls().get(i));
                 }
-                argv.add("--initial-cluster=" + String.join(",", members));
+                argv.add(ExecArg.from(upstream.source(), "--initial-cluster=" + String.join(",", members)));
             }
             step.upstreamTls().ifPresent(tls -> {
-                tls.caFile().ifPresent(f -> argv.add("--peer-trusted-ca-file=" + f));
-                tls.certFile().ifPresent(f -> argv.add("--peer-cert-file=" + f));
-                tls.keyFile().ifPresent(f -> argv.add("--peer-key-file=" + f));
+                String field = "spec.etcdProxy.upstreamTls.";
+                tls.caFile().ifPresent(f -> argv.add(ExecArg.from(field + "caFile", "--peer-trusted-ca-file=" + onHost.apply(f))));
+                tls.certFile().ifPresent(f -> argv.add(ExecArg.from(field + "certFile", "--peer-cert-file=" + onHost.apply(f))));
+                tls.keyFile().ifPresent(f -> argv.add(ExecArg.from(field + "keyFile", "--peer-key-file=" + onHost.apply(f))));
             });
         }
-        return new EtcdProxyDesired(argv, step.listenAddress(), DesiredHash.of(Map.of("argv", argv)));
+        String unit = unitFile(argv, emptiedBeforeStart, step.resources(), binarySha256);
+        return new EtcdProxyDesired(argv.stream().map(ExecArg::value).toList(), unit, bind, DesiredHash.of(Map.of("unit", unit)));
+    }
+
+    /** Pure: the unit file. Values reach it only through {@link ExecArg#commandLine}. */
+    static String unitFile(List<ExecArg> argv, Optional<String> emptiedBeforeStart, Optional<Resources> caps, String binarySha256) {
+        StringBuilder unit = new StringBuilder()
+                .append("# Written by calico-dcos (step etcdProxy); edits are replaced. etcd binary sha256 ")
+                .append(binarySha256).append('\n')
+                .append("[Unit]\n")
+                .append("Description=calico-dcos etcd proxy\n")
+                .append("Wants=network-online.target\n")
+                .append("After=network-online.target\n")
+                .append('\n')
+                .append("[Service]\n")
+                .append("Type=simple\n");
+        emptiedBeforeStart.ifPresent(dir ->
+                unit.append("ExecStartPre=-/bin/rm -rf ").append(ExecArg.constant(dir).quoted()).append('\n'));
+        unit.append("ExecStart=").append(ExecArg.commandLine(argv)).append('\n')
+                .append("Restart=always\n")
+                .append("RestartSec=").append(RESTART_SEC).append('\n');
+        caps.ifPresent(r -> unit
+                .append("CPUQuota=").append(Math.max(1, Math.round(r.cpus() * 100))).append("%\n")
+                .append("MemoryLimit=").append(r.memMb()).append("M\n"));
+        return unit.append('\n')
+                .append("[Install]\n")
+                .append("WantedBy=multi-user.target\n")
+                .toString();
     }
 
     @Override
     public StepOutcome reconcile(StepContext context) {
+        forgetLegacyProxy();
         EtcdProxyStep step = context.spec().etcdProxy();
-        EtcdProxyDesired desired = render(context.spec(), context.facts(), upstream(step), step.binary().path());
-        ensureBinary(step.binary());
-        List<String> resolvedArgv = resolved(desired.argv());
-        Optional<ProxyState> state = state();
-        Optional<List<String>> running = state.flatMap(s -> processes.commandLine(s.pid()));
-        if (running.isPresent() && running.get().equals(resolvedArgv)) {
-            Optional<String> problem = probe.check("http://" + desired.listenAddress(), step.mode());
-            if (problem.isEmpty()) {
-                return StepOutcome.done(desired.hash(), "etcd " + step.mode().name().toLowerCase() + " on "
-                        + desired.listenAddress() + " answers");
-            }
-            if (clock.instant().isBefore(state.get().startedAt().plus(GRACE))) {
-                return StepOutcome.applying(desired.hash(), Optional.of(desired.hash()), "started; not answering yet: " + problem.get());
-            }
-            // A proxy that keeps failing may hold a stale member list: start it afresh, and say so.
-            processes.stop(state.get().pid());
-            StepOutcome restarted = start(desired, resolvedArgv, "restarted");
-            return StepOutcome.failed(desired.hash(), Optional.empty(), "EtcdProxyNotAnswering", "requests through "
-                    + desired.listenAddress() + " failed (" + problem.get() + "); " + restarted.message());
+        Upstream upstream = upstream(step);
+        String binarySha256 = ensureBinary(step.binary());
+        EtcdProxyDesired desired = render(context.spec(), upstream, binarySha256, network.loopback(), this::onHost);
+        String hash = desired.hash();
+        RestartGate.Progress progress = gate.progress(name(), UNIT, hash, context);
+        if (progress instanceof RestartGate.Progress.Waiting waiting) {
+            return waiting.outcome();
         }
-        state.filter(s -> running.isPresent()).ifPresent(s -> processes.stop(s.pid()));
-        return start(desired, resolvedArgv, running.isPresent() ? "restarted with a new command line"
-                : state.isPresent() ? "restarted (it had died)" : "started");
+        Optional<byte[]> installed = files.read(UNIT_PATH);
+        boolean current = installed.map(bytes -> Arrays.equals(bytes, desired.unitBytes())).orElse(false);
+        if (!services.isActive(UNIT)) {
+            return start(desired, installed); // nothing runs, so nothing is disrupted: no grant needed
+        }
+        if (!current || !startedAfterUnitWritten()) {
+            // A running proxy with another command line: replacing it is a restart, counted like docker's.
+            return gate.restart(name(), UNIT, hash, Optional.of(observedHash(installed)), context, () -> install(desired));
+        }
+        if (!services.isEnabled(UNIT)) {
+            services.enable(UNIT);
+        }
+        return verify(desired, step.mode());
     }
 
-    private StepOutcome start(EtcdProxyDesired desired, List<String> argv, String what) {
-        files.createDirectories("/var/lib/calico-dcos");
-        files.createDirectories("/var/log/calico-dcos");
-        if (argv.stream().anyMatch(a -> a.contains(V2_DATA_DIR))) {
-            files.deleteTree(V2_DATA_DIR); // a kept proxy/cluster file would pin a stale member list
+    private StepOutcome start(EtcdProxyDesired desired, Optional<byte[]> installed) {
+        if (network.accepts(desired.bindAddress())) {
+            return StepOutcome.failed(desired.hash(), Optional.of(observedHash(installed)), "ListenAddressInUse",
+                    desired.bindAddress() + " already accepts connections, but " + UNIT + " is not running: another program"
+                            + " holds the port (an etcd of its own, or a proxy left by an older calico-dcos node agent)."
+                            + " Stop it, or choose another spec.etcdProxy.listenAddress");
         }
-        long pid = processes.start(argv, files.resolve(LOG));
-        writeState(new ProxyState(pid, clock.instant()));
-        return StepOutcome.applying(desired.hash(), Optional.empty(), "etcd proxy " + what + " (pid " + pid + "); verifying");
+        install(desired);
+        services.start(UNIT);
+        return StepOutcome.applying(desired.hash(), Optional.empty(), UNIT + " started; verifying"
+                + " (if it keeps exiting: journalctl -u " + UNIT + ")");
     }
 
-    private List<String> upstream(EtcdProxyStep step) {
+    /** Writes the unit when it differs, and makes systemd load and enable it (safe to repeat after a crash). */
+    private void install(EtcdProxyDesired desired) {
+        files.write(UNIT_PATH, desired.unitBytes(), "rw-r--r--");
+        crashPoints.reached("etcd-proxy.unit-written");
+        services.daemonReload();
+        if (!services.isEnabled(UNIT)) {
+            services.enable(UNIT);
+        }
+    }
+
+    /**
+     * Whether the running proxy was started from the unit file as it is now: a crash between writing
+     * a new unit and restarting leaves an older process behind an up-to-date file.
+     * ActiveEnterTimestamp has second resolution: compare at that resolution.
+     */
+    private boolean startedAfterUnitWritten() {
+        Optional<Instant> since = services.activeSince(UNIT);
+        Optional<Instant> written = files.modifiedAt(UNIT_PATH).map(FileTime::toInstant);
+        return since.isPresent() && written.isPresent() && !since.get().isBefore(written.get().truncatedTo(ChronoUnit.SECONDS));
+    }
+
+    private StepOutcome verify(EtcdProxyDesired desired, EtcdProxyStep.Mode mode) {
+        String what = "etcd " + mode.name().toLowerCase(Locale.ROOT) + " on " + desired.bindAddress();
+        Optional<String> problem = probe.check("http://" + desired.bindAddress(), mode);
+        if (problem.isEmpty()) {
+            gate.finish(name());
+            return StepOutcome.done(desired.hash(), what + " answers (" + UNIT + ")");
+        }
+        Instant since = services.activeSince(UNIT).orElse(Instant.EPOCH);
+        if (clock.instant().isBefore(since.plus(GRACE))) {
+            return StepOutcome.applying(desired.hash(), Optional.of(desired.hash()),
+                    what + " runs; not answering yet: " + problem.get());
+        }
+        // Not serving anyway, so a restart disrupts nothing; a v2 proxy also forgets a stale member list.
+        services.restart(UNIT);
+        return StepOutcome.failed(desired.hash(), Optional.of(desired.hash()), "EtcdProxyNotAnswering", "requests through "
+                + desired.bindAddress() + " kept failing for more than " + GRACE.toSeconds() + "s (" + problem.get()
+                + "); restarted " + UNIT);
+    }
+
+    private static String observedHash(Optional<byte[]> installed) {
+        return DesiredHash.of(Map.of("unit", installed.map(b -> new String(b, StandardCharsets.UTF_8)).orElse("(absent)")));
+    }
+
+    /**
+     * The proxy of an earlier design was a child of the node agent, found again by a pid kept in a
+     * file. That pid may belong to anyone now (another PID namespace, an earlier boot): the record is
+     * deleted and the pid is never signalled.
+     */
+    private void forgetLegacyProxy() {
+        files.delete(LEGACY_STATE);
+    }
+
+    private String onHost(String hostPath) {
+        return files.resolve(hostPath).toString();
+    }
+
+    private Upstream upstream(EtcdProxyStep step) {
         if (!step.usesSrvDiscovery() || step.mode() == EtcdProxyStep.Mode.V2PROXY) {
-            return step.upstreamEndpoints();
+            return Upstream.fromSpec(step.upstreamEndpoints());
         }
         String scheme = step.upstreamTls().isPresent() ? "https://" : "http://";
         for (String record : SRV_RECORDS) {
             List<String> found = srv.lookup(record + step.discoverySrv());
             if (!found.isEmpty()) {
-                return found.stream().map(hostPort -> scheme + hostPort).toList();
+                return new Upstream(found.stream().map(hostPort -> scheme + hostPort).toList(),
+                        "the SRV records " + record + step.discoverySrv());
             }
         }
         throw new StepFailure("SrvNoRecords", "no etcd client SRV records under " + step.discoverySrv()
@@ -158,62 +279,48 @@ public final class EtcdProxyReconciler implements StepReconciler {
                 + "); is the etcd package running?");
     }
 
-    private void ensureBinary(EtcdBinary binary) {
+    /** Installs the etcd binary when missing or not the one the spec names; returns the installed file's checksum. */
+    private String ensureBinary(EtcdBinary binary) {
         Optional<byte[]> current = files.read(binary.path());
         boolean tarball = binary.url().endsWith(".tar.gz") || binary.url().endsWith(".tgz");
-        boolean keep = current.isPresent()
-                && (binary.sha256().isEmpty() || tarball || binary.sha256().get().equals(StepHashes.sha256(current.get())));
+        Optional<String> currentSha = current.map(StepHashes::sha256);
+        boolean keep = current.isPresent() && (binary.sha256().isEmpty() || tarball || binary.sha256().equals(currentSha));
         if (keep) {
-            return;
+            return currentSha.get();
         }
         byte[] fetched = downloads.fetch(binary.url());
         String actual = StepHashes.sha256(fetched);
         if (binary.sha256().isPresent() && !binary.sha256().get().equals(actual)) {
-            throw new StepFailure("ChecksumMismatch", binary.url() + " has sha256 " + actual + " but the spec expects " + binary.sha256().get());
+            throw new StepFailure("ChecksumMismatch", binary.url() + " has sha256 " + actual + " but the spec expects "
+                    + binary.sha256().get());
         }
         byte[] executable = tarball ? TarGz.member(fetched, "etcd") : fetched;
         String dir = binary.path().substring(0, binary.path().lastIndexOf('/'));
         files.createDirectories(dir.isEmpty() ? "/" : dir);
         files.write(binary.path(), executable, "rwxr-xr-x");
+        return StepHashes.sha256(executable);
     }
 
-    /** The command line as the process will really see it (the binary under the host root). */
-    private List<String> resolved(List<String> argv) {
-        List<String> result = new ArrayList<>(argv);
-        result.set(0, files.resolve(argv.get(0)).toString());
-        result.replaceAll(a -> a.replace(V2_DATA_DIR, files.resolve(V2_DATA_DIR).toString()));
-        return result;
-    }
-
-    record ProxyState(long pid, Instant startedAt) {}
-
-    private Optional<ProxyState> state() {
-        return files.read(STATE).flatMap(bytes -> {
-            try {
-                return Optional.of(json.readValue(bytes, ProxyState.class));
-            } catch (IOException e) {
-                return Optional.empty();
-            }
-        });
-    }
-
-    private void writeState(ProxyState state) {
-        try {
-            files.write(STATE, json.writeValueAsString(state).getBytes(StandardCharsets.UTF_8), "rw-r--r--");
-        } catch (IOException e) {
-            throw new StepFailure("HostFileUnwritable", "cannot record the proxy pid: " + e.getMessage(), e);
-        }
-    }
-
+    /** Stops and disables the unit, deletes it (or puts back a file of that name that was there before us). */
     @Override
     public StepOutcome remove(StepContext context) {
+        forgetLegacyProxy();
         String hash = DesiredHash.of(Map.of("step", name().id(), "removed", true));
-        state().ifPresent(s -> {
-            if (processes.commandLine(s.pid()).map(argv -> argv.stream().anyMatch(a -> a.contains("etcd"))).orElse(false)) {
-                processes.stop(s.pid());
+        if (files.isRegularFile(UNIT_PATH)) {
+            services.disableNow(UNIT);
+            crashPoints.reached("etcd-proxy.disabled");
+            if (files.existedBeforeUs(UNIT_PATH).orElse(false)) {
+                files.backupOf(UNIT_PATH).ifPresent(original -> files.write(UNIT_PATH, original, "rw-r--r--"));
+            } else {
+                files.delete(UNIT_PATH);
             }
-            files.delete(STATE);
-        });
-        return StepOutcome.removed(hash, "etcd proxy stopped");
+            files.forgetOriginal(UNIT_PATH);
+            services.daemonReload();
+        } else if (services.isActive(UNIT)) {
+            services.stop(UNIT); // its file is gone (a crash while removing): stop what systemd still runs
+        }
+        files.deleteTree(V2_DATA_DIR);
+        gate.finish(name());
+        return StepOutcome.removed(hash, UNIT + " stopped, disabled and removed");
     }
 }

@@ -34,10 +34,7 @@ public final class JndiSrvResolver implements SrvResolver {
                 while (values.hasMore()) {
                     records.add(SrvRecord.parse(values.next().toString()));
                 }
-                return records.stream()
-                        .sorted(Comparator.comparingInt(SrvRecord::priority).thenComparing(Comparator.comparingInt(SrvRecord::weight).reversed()))
-                        .map(SrvRecord::hostPort)
-                        .toList();
+                return ordered(records);
             } finally {
                 dns.close();
             }
@@ -46,6 +43,19 @@ public final class JndiSrvResolver implements SrvResolver {
         } catch (NamingException e) {
             throw new StepFailure("SrvLookupFailed", "DNS SRV lookup of " + recordName + " failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Priority, then weight (heaviest first), then name: DNS servers rotate equal records, and an
+     * order that changed with every answer would change the proxy's unit, and so restart it.
+     */
+    static List<String> ordered(List<SrvRecord> records) {
+        return records.stream()
+                .sorted(Comparator.comparingInt(SrvRecord::priority)
+                        .thenComparing(Comparator.comparingInt(SrvRecord::weight).reversed())
+                        .thenComparing(SrvRecord::hostPort))
+                .map(SrvRecord::hostPort)
+                .toList();
     }
 
     /** {@code "priority weight port target."} as JNDI returns it. */

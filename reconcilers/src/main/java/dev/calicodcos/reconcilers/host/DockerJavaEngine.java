@@ -94,9 +94,9 @@ public final class DockerJavaEngine implements DockerEngine, AutoCloseable {
                     .map(b -> new Bind(b.getKey(), new Volume(b.getValue())))
                     .toList();
             HostConfig host = HostConfig.newHostConfig()
-                    .withNetworkMode("host")
+                    .withNetworkMode(spec.networkMode())
                     .withPrivileged(spec.privileged())
-                    .withRestartPolicy(RestartPolicy.alwaysRestart())
+                    .withRestartPolicy(RestartPolicy.parse(spec.restartPolicy()))
                     .withBinds(binds);
             spec.limits().ifPresent(limits -> host
                     .withMemory(limits.memMb() * 1024L * 1024L)

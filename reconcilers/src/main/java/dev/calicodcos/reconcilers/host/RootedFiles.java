@@ -29,19 +29,32 @@ import java.util.stream.Stream;
 /**
  * {@link HostFiles} on the real file system under a host root ({@code /} in production).
  *
- * <p>Temporary files go to {@code <root>/var/lib/calico-dcos/tmp} when that is on the same file
- * system as the target, else to {@code .calico-dcos-tmp} next to the target's directory: never into
- * the target directory itself, because Mesos reads every file in the CNI config directory and a
- * crash would leave a second network there. Backups of user files go to
- * {@code <root>/var/lib/calico-dcos/backup/}.
+ * <p>Temporary files for atomic writes must be on the target's file system, and never where DC/OS
+ * or Mesos would read them: not in the target's directory (Mesos reads every file in the CNI config
+ * directory, and a crash would leave a second network there) and not under
+ * {@code /opt/mesosphere/active} or {@code /opt/mesosphere/packages} (pkgpanda takes every entry of
+ * {@code active} for a package). So they go to {@code <root>/var/lib/calico-dcos/tmp} when that is
+ * on the target's file system, else to {@code .calico-dcos-tmp} in the top-most directory of the
+ * target's file system on the target's path (its mount point, or the host root); when that
+ * directory is one of the forbidden places the write fails with {@code NoSafeTemporaryDirectory}.
+ * Backups of user files go to {@code <root>/var/lib/calico-dcos/backup/}.
  */
 public final class RootedFiles implements HostFiles {
     static final String STATE_DIR = "/var/lib/calico-dcos";
+    static final String FALLBACK_TEMP = ".calico-dcos-tmp";
+    /** pkgpanda's own directories: every entry in them is taken for a package. */
+    static final List<String> PACKAGE_DIRS = List.of("/opt/mesosphere/active", "/opt/mesosphere/packages");
 
     private final Path root;
+    private final FileSystems fileSystems;
 
     public RootedFiles(Path root) {
+        this(root, FileSystems.REAL);
+    }
+
+    public RootedFiles(Path root, FileSystems fileSystems) {
         this.root = root.toAbsolutePath().normalize();
+        this.fileSystems = fileSystems;
     }
 
     public Path root() {
@@ -154,7 +167,7 @@ public final class RootedFiles implements HostFiles {
         }
         recordFirstChange(hostPath, current);
         try {
-            Path temp = tempDirFor(target).resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+            Path temp = tempDirFor(hostPath, target).resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
             try {
                 try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                     ByteBuffer buffer = ByteBuffer.wrap(content);
@@ -251,16 +264,54 @@ public final class RootedFiles implements HostFiles {
         return hostPath.substring(1).replace("/", "__");
     }
 
-    private Path tempDirFor(Path target) throws IOException {
+    private Path tempDirFor(String hostPath, Path target) throws IOException {
+        Path dir = target.getParent().toRealPath();
+        Object targetFs = fileSystems.of(dir);
         Path preferred = resolve(STATE_DIR + "/tmp");
         Files.createDirectories(preferred);
-        if (Files.getFileStore(preferred).equals(Files.getFileStore(target.getParent()))) {
+        if (fileSystems.of(preferred).equals(targetFs)) {
             return preferred;
         }
-        Path parent = target.getParent().getParent() != null ? target.getParent().getParent() : target.getParent();
-        Path sibling = parent.resolve(".calico-dcos-tmp");
-        Files.createDirectories(sibling);
-        return sibling;
+        Path top = topMostOnSameFileSystem(dir, targetFs);
+        Optional<String> unsafe = unsafeForTemporaryFiles(top, dir);
+        if (unsafe.isPresent()) {
+            throw new StepFailure("NoSafeTemporaryDirectory", "cannot write " + hostPath + " atomically: " + STATE_DIR
+                    + " is on another file system, and the top-most directory of " + parentOf(hostPath) + "'s file system ("
+                    + top + ") " + unsafe.get() + "; put " + STATE_DIR + " on that file system");
+        }
+        Path fallback = top.resolve(FALLBACK_TEMP);
+        Files.createDirectories(fallback);
+        return fallback;
+    }
+
+    /** The highest directory from the host root down to {@code dir} that is on {@code dir}'s file system. */
+    private Path topMostOnSameFileSystem(Path dir, Object fileSystem) throws IOException {
+        Path realRoot = root.toRealPath();
+        if (!dir.startsWith(realRoot)) {
+            return dir; // outside the host root (a test's symbolic link): judged like the directory itself
+        }
+        Path candidate = realRoot;
+        for (Path name : realRoot.relativize(dir)) {
+            if (fileSystems.of(candidate).equals(fileSystem)) {
+                return candidate;
+            }
+            candidate = candidate.resolve(name);
+        }
+        return dir;
+    }
+
+    private Optional<String> unsafeForTemporaryFiles(Path candidate, Path targetDir) throws IOException {
+        if (candidate.startsWith(targetDir)) {
+            return Optional.of("is the target's own directory, which may be read as a whole (e.g. by Mesos)");
+        }
+        for (String packageDir : PACKAGE_DIRS) {
+            Path forbidden = resolve(packageDir);
+            Path real = Files.exists(forbidden) ? forbidden.toRealPath() : forbidden;
+            if (candidate.startsWith(real) || candidate.startsWith(forbidden)) {
+                return Optional.of("is inside " + packageDir + ", where pkgpanda takes every entry for a package");
+            }
+        }
+        return Optional.empty();
     }
 
     private static void copyOwnershipAndMode(Path target, Path temp, String newFileMode) throws IOException {

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -39,6 +40,36 @@ public final class SystemctlServices implements Services {
     }
 
     @Override
+    public void start(String unit) {
+        mustSucceed("start", unit);
+    }
+
+    @Override
+    public void stop(String unit) {
+        mustSucceed("stop", unit);
+    }
+
+    @Override
+    public void enable(String unit) {
+        mustSucceed("enable", unit);
+    }
+
+    @Override
+    public void disableNow(String unit) {
+        mustSucceed("disable", "--now", unit);
+    }
+
+    @Override
+    public void daemonReload() {
+        mustSucceed("daemon-reload");
+    }
+
+    @Override
+    public boolean isEnabled(String unit) {
+        return commands.run(List.of(systemctl, "is-enabled", unit), timeout).succeeded();
+    }
+
+    @Override
     public boolean isActive(String unit) {
         return commands.run(List.of(systemctl, "is-active", unit), timeout).succeeded();
     }
@@ -58,11 +89,13 @@ public final class SystemctlServices implements Services {
         }
     }
 
-    private void mustSucceed(String verb, String unit) {
-        CommandResult result = commands.run(List.of(systemctl, verb, unit), timeout);
+    private void mustSucceed(String... args) {
+        List<String> argv = new ArrayList<>(List.of(systemctl));
+        argv.addAll(List.of(args));
+        CommandResult result = commands.run(argv, timeout);
         if (!result.succeeded()) {
-            throw new StepFailure("ServiceCommandFailed",
-                    "systemctl " + verb + " " + unit + " failed (exit " + result.exitCode() + "): " + result.stderr().strip());
+            throw new StepFailure("ServiceCommandFailed", "systemctl " + String.join(" ", args) + " failed (exit "
+                    + result.exitCode() + "): " + result.stderr().strip());
         }
     }
 }

@@ -1,6 +1,7 @@
 /**
  * The {@link dev.calicodcos.reconcilers.host.Host} port: everything a step may do to an agent (files under a host
- * root, systemd units, the Docker engine, child processes, host commands, downloads), with the real adapters.
- * Adapters turn library and I/O errors into {@link dev.calicodcos.reconcilers.host.StepFailure}.
+ * root, systemd units, the Docker engine, host commands on the host's PATH, downloads, the host's loopback and
+ * listeners), with the real adapters. Adapters turn library and I/O errors into
+ * {@link dev.calicodcos.reconcilers.host.StepFailure}.
  */
 package dev.calicodcos.reconcilers.host;

@@ -14,7 +14,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
 /**
- * The one safety rule: a step never restarts docker or the Mesos agent without the leader's grant
+ * The one safety rule: a step never restarts docker, the Mesos agent or a running etcd proxy without the leader's grant
  * for exactly its step and desired hash, and never restarts twice for one grant once the first
  * restart has taken effect, whatever crashes in between.
  *
@@ -101,10 +101,21 @@ public final class RestartGate {
      * AWAITING_RESTART; with one it restarts now and reports RESTARTING.
      */
     public StepOutcome restart(StepName step, String unit, String hash, Optional<String> observedHash, StepContext context) {
+        return restart(step, unit, hash, observedHash, context, () -> { });
+    }
+
+    /**
+     * As {@link #restart(StepName, String, String, Optional, StepContext)}, running {@code prepare}
+     * only once granted, after the marker and before the restart: a step that must not change what a
+     * running service will pick up before it may restart it (the etcd proxy's unit file) does it there.
+     */
+    public StepOutcome restart(StepName step, String unit, String hash, Optional<String> observedHash, StepContext context,
+                               Runnable prepare) {
         if (!context.plan().grants(step, hash)) {
             return StepOutcome.awaitingRestart(hash, observedHash, unit);
         }
         Marker issuing = write(new Marker(step, unit, hash, State.ISSUING, clock.instant()));
+        prepare.run();
         crashPoints.reached("restart.before");
         services.restart(unit);
         crashPoints.reached("restart.after");

@@ -39,6 +39,11 @@ public record StepOutcome(StepPhase phase, String desiredHash, Optional<String> 
         return new StepOutcome(StepPhase.REMOVED, desiredHash, Optional.empty(), Optional.empty(), message);
     }
 
+    /** The same outcome, its message led by {@code note} (what happened before it came to this). */
+    public StepOutcome withNote(String note) {
+        return new StepOutcome(phase, desiredHash, observedHash, reason, note + "; " + message);
+    }
+
     public static StepOutcome pending(String desiredHash, String message) {
         return new StepOutcome(StepPhase.PENDING, desiredHash, Optional.empty(), Optional.empty(), message);
     }

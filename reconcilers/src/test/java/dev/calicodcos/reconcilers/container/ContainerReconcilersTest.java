@@ -13,9 +13,12 @@ import dev.calicodcos.model.agent.StepReport;
 import dev.calicodcos.model.spec.StepName;
 import dev.calicodcos.reconcilers.SharedDockerd;
 import dev.calicodcos.reconcilers.TestHost;
+import dev.calicodcos.reconcilers.agent.NodeAgentSteps;
 import dev.calicodcos.reconcilers.agent.StepRunner;
+import dev.calicodcos.reconcilers.step.CrashPoints;
 import dev.calicodcos.reconcilers.host.ContainerState;
 import java.io.IOException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -62,23 +65,51 @@ class ContainerReconcilersTest {
     }
 
     @Test
-    void runsCalicoNodeWithTheRenderedEnvironmentOnTheHostNetwork() throws Exception {
+    void runsCalicoNodeAndThePluginAsCalicoctlAndThePluginsReadmeDoWithoutCaps() throws Exception {
         AgentReport report = converge(runner, plan(spec("10.32.0.0/16")));
 
         assertThat(step(report, StepName.NODE).phase()).isEqualTo(StepPhase.DONE);
         assertThat(step(report, StepName.LIBNETWORK).phase()).isEqualTo(StepPhase.DONE);
         JsonNode node = inspect("calico-node");
-        List<String> env = new ArrayList<>();
-        node.at("/Config/Env").forEach(e -> env.add(e.asText()));
-        assertThat(env).contains("FELIX_IGNORELOOSERPF=true", "IP=10.0.0.5", "NODENAME=agent-1",
+        assertThat(env(node)).contains("FELIX_IGNORELOOSERPF=true", "IP=10.0.0.5", "NODENAME=agent-1", "CALICO_NETWORKING_BACKEND=bird",
                 "ETCD_ENDPOINTS=http://127.0.0.1:2379", "CALICO_IPV4POOL_CIDR=10.32.0.0/16", "CALICO_LIBNETWORK_ENABLED=false");
         assertThat(node.at("/HostConfig/NetworkMode").asText()).isEqualTo("host");
         assertThat(node.at("/HostConfig/RestartPolicy/Name").asText()).isEqualTo("always");
-        assertThat(node.at("/HostConfig/Privileged").asBoolean()).isFalse();
-        assertThat(node.at("/HostConfig/Memory").asLong()).as("spec.node.resources.memMb").isEqualTo(256L * 1024 * 1024);
-        assertThat(node.at("/HostConfig/NanoCpus").asLong()).as("spec.node.resources.cpus").isEqualTo(200_000_000L);
+        assertThat(node.at("/HostConfig/Privileged").asBoolean()).as("off only in this sandbox").isFalse();
+        assertThat(node.at("/HostConfig/Memory").asLong()).as("no memory limit unless the spec sets one").isZero();
+        assertThat(node.at("/HostConfig/NanoCpus").asLong()).as("no CPU limit unless the spec sets one").isZero();
+        assertThat(binds(node)).as("read-write, as calicoctl mounts them").containsExactlyInAnyOrder(
+                agent.path("/var/log/calico") + ":/var/log/calico:rw", agent.path("/var/run/calico") + ":/var/run/calico:rw",
+                agent.path("/lib/modules") + ":/lib/modules:rw", agent.path("/run") + ":/run:rw");
         assertThat(node.at("/Config/Labels/dev.calicodcos.config-hash").asText()).isEqualTo(step(report, StepName.NODE).desiredHash());
-        assertThat(inspect("calico-libnetwork").at("/HostConfig/Binds").toString()).contains("/run/docker/plugins");
+        JsonNode plugin = inspect("calico-libnetwork");
+        assertThat(env(plugin)).contains("HOSTNAME=agent-1", "CALICO_LIBNETWORK_HOSTNAME=agent-1", "ETCD_ENDPOINTS=http://127.0.0.1:2379");
+        assertThat(binds(plugin)).containsExactlyInAnyOrder(agent.path("/run/docker/plugins") + ":/run/docker/plugins:rw",
+                agent.path("/var/run/docker.sock") + ":/var/run/docker.sock:rw");
+        assertThat(plugin.at("/HostConfig/NetworkMode").asText()).isEqualTo("host");
+        assertThat(plugin.at("/HostConfig/RestartPolicy/Name").asText()).isEqualTo("always");
+    }
+
+    @Test
+    void resourcesInTheSpecBecomeCalicoNodesLimits() throws Exception {
+        converge(runner, plan(spec("10.32.0.0/16").replace("node:\n", "node:\n  resources: {cpus: 0.2, memMb: 256}\n")));
+
+        JsonNode node = inspect("calico-node");
+        assertThat(node.at("/HostConfig/Memory").asLong()).isEqualTo(256L * 1024 * 1024);
+        assertThat(node.at("/HostConfig/NanoCpus").asLong()).isEqualTo(200_000_000L);
+    }
+
+    @Test
+    void aGivenNodeNameReachesCalicoNodeThePluginAndTheCniConfig() throws Exception {
+        StepRunner named = NodeAgentSteps.runner(agent.host(), "given-name", Clock.systemUTC(), CrashPoints.NONE);
+
+        converge(named, plan(spec("10.32.0.0/16").replace("cni: {enabled: false}", "cni: {agentRestart: never, plugins: {"
+                + "calico: {url: \"file:///bin/true\"}, calicoIpam: {url: \"file:///bin/true\"}}}")));
+
+        assertThat(env(inspect("calico-node"))).contains("NODENAME=given-name");
+        assertThat(env(inspect("calico-libnetwork"))).contains("HOSTNAME=given-name", "CALICO_LIBNETWORK_HOSTNAME=given-name");
+        assertThat(json.readTree(agent.read("/opt/mesosphere/etc/dcos/network/cni/calico.cni")).get("nodename").asText())
+                .isEqualTo("given-name");
     }
 
     @Test
@@ -149,6 +180,18 @@ class ContainerReconcilersTest {
         assertThat(step(removed, StepName.NODE).phase()).isEqualTo(StepPhase.REMOVED);
         assertThat(agent.host().docker().inspect("calico-node")).isEmpty();
         assertThat(agent.host().docker().inspect("calico-libnetwork")).isEmpty();
+    }
+
+    private static List<String> env(JsonNode container) {
+        List<String> env = new ArrayList<>();
+        container.at("/Config/Env").forEach(e -> env.add(e.asText()));
+        return env;
+    }
+
+    private static List<String> binds(JsonNode container) {
+        List<String> binds = new ArrayList<>();
+        container.at("/HostConfig/Binds").forEach(b -> binds.add(b.asText()));
+        return binds;
     }
 
     private String id(String name) {

@@ -58,9 +58,25 @@ class DockerClusterStoreReconcilerTest {
                 """);
         // Docker 20.10 does not take a new cluster store on reload: the step tried that, then asks.
         assertThat(agent.systemctl().disruptiveCalls()).containsExactly("reload docker");
+        assertThat(docker.message()).contains("after a reload", "restart grant");
 
         AgentReport done = converge(runner, plan(ONLY_DOCKER));
 
+        assertThat(step(done, StepName.DOCKER_CLUSTER_STORE).phase()).isEqualTo(StepPhase.DONE);
+        assertThat(agent.systemctl().restartsOf("docker")).isEqualTo(1);
+        assertThat(agent.host().docker().info().clusterStore()).contains("etcd://127.0.0.1:23790");
+    }
+
+    @Test
+    void aFailingReloadAsksForARestartGrantInsteadOfFailingTheStep() {
+        agent.systemctl().onVerb("docker", "reload", "echo 'Job for docker.service failed.' >&2; exit 1");
+
+        AgentReport first = runner.runOnce(plan(ONLY_DOCKER), Optional.empty());
+
+        StepReport docker = step(first, StepName.DOCKER_CLUSTER_STORE);
+        assertThat(docker.phase()).isEqualTo(StepPhase.AWAITING_RESTART);
+        assertThat(docker.message()).contains("reloading docker failed", "Job for docker.service failed");
+        AgentReport done = converge(runner, plan(ONLY_DOCKER));
         assertThat(step(done, StepName.DOCKER_CLUSTER_STORE).phase()).isEqualTo(StepPhase.DONE);
         assertThat(agent.systemctl().restartsOf("docker")).isEqualTo(1);
         assertThat(agent.host().docker().info().clusterStore()).contains("etcd://127.0.0.1:23790");
