@@ -121,9 +121,7 @@ class TaskContainerTest {
     @Test
     void setsidDaemonIgnoringSigtermDiesWhenItsTaskIsKilled() throws Exception {
         String token = TestProcesses.daemonToken();
-        launch("killed", Tasks.shell("setsid sh -c 'trap \"\" TERM; exec sleep " + token + "' </dev/null >/dev/null 2>&1 &\nsleep 600"));
-        acknowledgeUntil("killed", TaskState.TASK_RUNNING);
-        await().atMost(Duration.ofSeconds(10)).until(() -> !TestProcesses.sleeping(token).isEmpty());
+        runWithDaemon("killed", token, "setsid sh -c 'trap \"\" TERM; exec sleep " + token + "' </dev/null >/dev/null 2>&1 &\nsleep 600");
 
         scheduler.call(Call.newBuilder().setType(Call.Type.KILL).setKill(Call.Kill.newBuilder()
                 .setTaskId(Protos.TaskID.newBuilder().setValue("killed")).setAgentId(cluster.agent(HOST).id())));
@@ -136,12 +134,10 @@ class TaskContainerTest {
     @Test
     void doubleForkedDaemonDiesWhenItsTaskExitsByItself() throws Exception {
         String token = TestProcesses.daemonToken();
-        launch("exits", Tasks.shell(String.join("\n",
+        runWithDaemon("exits", token, String.join("\n",
                 "( setsid sh -c 'exec sleep " + token + "' </dev/null >/dev/null 2>&1 & ) ",
                 "while [ ! -f release ]; do sleep 0.05; done",
-                "exit 0")));
-        acknowledgeUntil("exits", TaskState.TASK_RUNNING);
-        await().atMost(Duration.ofSeconds(10)).until(() -> !TestProcesses.sleeping(token).isEmpty());
+                "exit 0"));
 
         Files.writeString(sandbox("exits").resolve("release"), "");
         acknowledgeUntil("exits", TaskState.TASK_FINISHED);
@@ -152,9 +148,7 @@ class TaskContainerTest {
     @Test
     void daemonsOfEveryTaskDieWhenTheFrameworkIsTornDown() throws Exception {
         String token = TestProcesses.daemonToken();
-        launch("torn", Tasks.shell("setsid sleep " + token + " </dev/null >/dev/null 2>&1 &\nsleep 600"));
-        acknowledgeUntil("torn", TaskState.TASK_RUNNING);
-        await().atMost(Duration.ofSeconds(10)).until(() -> !TestProcesses.sleeping(token).isEmpty());
+        runWithDaemon("torn", token, "setsid sleep " + token + " </dev/null >/dev/null 2>&1 &\nsleep 600");
 
         scheduler.call(Call.newBuilder().setType(Call.Type.TEARDOWN));
 
@@ -164,9 +158,7 @@ class TaskContainerTest {
     @Test
     void daemonsDieWhenTheAgentIsRemovedButNotWhenItRestarts() throws Exception {
         String token = TestProcesses.daemonToken();
-        launch("kept", Tasks.shell("setsid sleep " + token + " </dev/null >/dev/null 2>&1 &\nsleep 600"));
-        acknowledgeUntil("kept", TaskState.TASK_RUNNING);
-        await().atMost(Duration.ofSeconds(10)).until(() -> !TestProcesses.sleeping(token).isEmpty());
+        runWithDaemon("kept", token, "setsid sleep " + token + " </dev/null >/dev/null 2>&1 &\nsleep 600");
 
         cluster.faults().restartAgent(HOST);
         assertThat(TestProcesses.sleeping(token)).isNotEmpty();
@@ -176,6 +168,13 @@ class TaskContainerTest {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** Launches a shell task and returns once it runs and its {@code sleep <token>} daemon is up. */
+    private void runWithDaemon(String id, String token, String script) throws Exception {
+        launch(id, Tasks.shell(script));
+        acknowledgeUntil(id, TaskState.TASK_RUNNING);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !TestProcesses.sleeping(token).isEmpty());
+    }
 
     private Protos.TaskInfo.Builder launch(String id, Protos.CommandInfo.Builder command) throws Exception {
         Protos.Offer offer = await().atMost(Duration.ofSeconds(10))

@@ -1,6 +1,9 @@
 package dev.calicodcos.sim.agent;
 
 import com.google.protobuf.ByteString;
+import dev.calicodcos.sim.process.ContainedProcess;
+import dev.calicodcos.sim.process.Containment;
+import dev.calicodcos.sim.process.Launch;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -15,9 +18,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import dev.calicodcos.sim.process.ContainedProcess;
-import dev.calicodcos.sim.process.Containment;
-import dev.calicodcos.sim.process.Launch;
 import org.apache.mesos.v1.Protos;
 import org.apache.mesos.v1.Protos.FrameworkID;
 import org.apache.mesos.v1.Protos.FrameworkInfo;
