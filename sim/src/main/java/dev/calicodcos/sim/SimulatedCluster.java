@@ -8,6 +8,7 @@ import dev.calicodcos.sim.master.Leadership;
 import dev.calicodcos.sim.master.Master;
 import dev.calicodcos.sim.master.MasterFaults;
 import dev.calicodcos.sim.master.MasterHttpServer;
+import dev.calicodcos.sim.process.Containment;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -59,6 +60,8 @@ public final class SimulatedCluster implements AutoCloseable {
     private final Optional<IamService> iam;
     private final AdminHttpServer admin;
     private final List<SimAgent> agents = new CopyOnWriteArrayList<>();
+    private final Containment containment;
+    private final LoopbackAddresses loopbacks = new LoopbackAddresses(new java.security.SecureRandom());
     private final ClusterFaults faults = new Faults();
     private final Thread shutdownHook = new Thread(this::stopEverything, "sim-shutdown");
     private volatile MasterHttpServer leading;
@@ -71,6 +74,7 @@ public final class SimulatedCluster implements AutoCloseable {
         this.workDir = config.workDir != null ? Files.createDirectories(config.workDir)
                 : Files.createTempDirectory("calico-dcos-sim-");
         this.scheduler = Executors.newScheduledThreadPool(4, daemon("sim-timer"));
+        this.containment = Containment.probe(workDir.resolve("containers"));
         this.httpExecutor = Executors.newCachedThreadPool(daemon("sim-http"));
         this.iam = config.serviceAccounts == null ? Optional.empty()
                 : Optional.of(new IamService(config.serviceAccounts, config.tokenLifetime, clock));
@@ -137,6 +141,11 @@ public final class SimulatedCluster implements AutoCloseable {
         return workDir;
     }
 
+    /** Whether tasks and services run in their own PID namespaces here (else: process-tree tracking, see the log). */
+    public boolean pidNamespaces() {
+        return containment.pidNamespaces();
+    }
+
     public ClusterFaults faults() {
         return faults;
     }
@@ -151,8 +160,8 @@ public final class SimulatedCluster implements AutoCloseable {
             throw new IllegalArgumentException("duplicate agent hostname " + spec.hostname());
         }
         SimAgent agent = new SimAgent(spec, workDir.resolve("agents").resolve(spec.hostname()), master,
-                new SimAgent.Settings(config.statusUpdateRetry, config.agentRestartDelay, admin.port(), config.dockerImages),
-                clock, scheduler, httpExecutor);
+                new SimAgent.Settings(config.statusUpdateRetry, config.agentRestartDelay, admin.port(), config.dockerImages,
+                        containment), clock, scheduler, httpExecutor, loopbacks.next());
         agents.add(agent);
         agent.start();
         return agent;

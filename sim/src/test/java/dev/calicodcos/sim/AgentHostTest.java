@@ -17,7 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** A task sees its agent's host root, DOCKER_HOST and fake systemctl; restarting the agent unit really takes the agent away. */
+/** A task sees its agent's host root, DOCKER_HOST and (through the host's PATH) fake systemctl; restarting the agent unit really takes the agent away. */
 class AgentHostTest {
     private static final String HOST = "10.0.1.21";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -61,10 +61,11 @@ class AgentHostTest {
                 .until(() -> scheduler.offers(o -> o.getHostname().equals(HOST)), l -> !l.isEmpty()).get(0);
         String script = String.join("\n",
                 "set -e",
+                "PATH=\"$CALICO_DCOS_HOST_ROOT/usr/sbin:$CALICO_DCOS_HOST_ROOT/usr/bin:$PATH\"   # host tools, as the node agent runs them",
                 "echo \"root=$CALICO_DCOS_HOST_ROOT\" > facts",
                 "echo \"docker=$DOCKER_HOST\" >> facts",
                 "echo \"sandbox=$MESOS_SANDBOX\" >> facts",
-                "echo \"task=$MESOS_TASK_ID\" >> facts",
+                "echo \"task=$MESOS_EXECUTOR_ID\" >> facts",
                 "echo \"ip=$($CALICO_DCOS_HOST_ROOT/opt/mesosphere/bin/detect_ip)\" >> facts",
                 "echo \"systemctl=$(command -v systemctl)\" >> facts",
                 "echo \"before=$(systemctl is-active dcos-mesos-slave)\" >> facts",
@@ -87,7 +88,7 @@ class AgentHostTest {
         assertThat(content).contains("root=" + cluster.hostRoot(HOST))      // forced over the task's "/"
                 .contains("docker=" + cluster.agent(HOST).docker().dockerHost())
                 .contains("task=restarter").contains("ip=" + HOST)
-                .contains("systemctl=" + cluster.agent(HOST).binDir().resolve("systemctl"))
+                .contains("systemctl=" + cluster.agent(HOST).hostRoot().systemctl())
                 .contains("before=active").contains("after=active").contains("ActiveEnterTimestamp=")
                 .contains("Unit dcos-mesos-slave-public.service not found").contains("public-exit=5");
         assertThat(Files.readAllLines(cluster.hostRoot(HOST).resolve("var/log/fake-systemctl.log")))
@@ -113,7 +114,7 @@ class AgentHostTest {
         assertThat(docker.post("/v1.39/containers/" + id + "/start", "").statusCode()).isEqualTo(204);
         Files.writeString(agent.hostRoot().daemonJson(), "{\"cluster-store\": \"etcd://127.0.0.1:2379\"}");
 
-        Systemctl_Result result = run(agent, "restart", "docker");
+        HostServicesTest.Run result = run(agent, "restart", "docker");
 
         assertThat(result.exitCode()).isZero();
         assertThat(JSON.readTree(docker.get("/v1.39/info").body()).get("ClusterStore").asText()).isEqualTo("etcd://127.0.0.1:2379");
@@ -133,24 +134,16 @@ class AgentHostTest {
         assertThat(JSON.readTree(docker.get("/info").body()).has("ClusterStore")).isFalse();
         Files.writeString(agent.hostRoot().daemonJson(), "{\"cluster-store\": \"etcd://127.0.0.1:2379\"}");
 
-        Systemctl_Result result = run(agent, "restart", "docker");
+        HostServicesTest.Run result = run(agent, "restart", "docker");
 
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(run(agent, "is-active", "docker").stdout()).isEqualTo("failed");
         assertThat(agent.docker().lastFailure()).contains("don't match any configuration option: cluster-store");
     }
 
-    record Systemctl_Result(int exitCode, String stdout, String stderr) {}
-
     /** Runs the real fake-systemctl script, as a task would. */
-    private static Systemctl_Result run(dev.calicodcos.sim.agent.SimAgent agent, String... args) throws Exception {
-        java.util.List<String> command = new java.util.ArrayList<>();
-        command.add(agent.binDir().resolve("systemctl").toString());
-        command.addAll(java.util.List.of(args));
-        Process p = new ProcessBuilder(command).start();
-        String out = new String(p.getInputStream().readAllBytes()).trim();
-        String err = new String(p.getErrorStream().readAllBytes()).trim();
-        return new Systemctl_Result(p.waitFor(), out, err);
+    private static HostServicesTest.Run run(dev.calicodcos.sim.agent.SimAgent agent, String... args) throws Exception {
+        return HostServicesTest.systemctl(agent, args);
     }
 
     private String agentActive(String hostname) throws Exception {

@@ -60,10 +60,12 @@ class DockerJavaCompatibilityTest {
     @Test
     void containerLifecycleWithLabelsEnvBindsRestartPolicyPrivilegedAndHostNetwork() {
         CreateContainerResponse created = docker.createContainerCmd("calico/node:v3.16.1").withName("calico-node")
-                .withEnv("ETCD_ENDPOINTS=http://127.0.0.1:2379", "FELIX_IGNORELOOSERPF=true")
+                .withEnv("ETCD_ENDPOINTS=http://127.0.0.1:2379", "NODENAME=10.0.1.21", "FELIX_IGNORELOOSERPF=true")
                 .withLabels(Map.of("calico-dcos/step", "node"))
                 .withHostConfig(HostConfig.newHostConfig().withNetworkMode("host").withPrivileged(true)
-                        .withBinds(Bind.parse("/lib/modules:/lib/modules")).withRestartPolicy(RestartPolicy.alwaysRestart()))
+                        .withBinds(Bind.parse("/lib/modules:/lib/modules"), Bind.parse("/var/run/calico:/var/run/calico"),
+                                Bind.parse("/var/log/calico:/var/log/calico"), Bind.parse("/run:/run"))
+                        .withRestartPolicy(RestartPolicy.alwaysRestart()))
                 .exec();
         docker.startContainerCmd(created.getId()).exec();
 

@@ -6,7 +6,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.calicodcos.sim.ClusterFaults;
 import dev.calicodcos.sim.agent.SimAgent;
-import dev.calicodcos.sim.agent.Systemctl;
+import dev.calicodcos.sim.systemd.SystemctlResult;
 import dev.calicodcos.sim.master.Http;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -89,7 +89,7 @@ public final class AdminHttpServer implements AutoCloseable {
                 return;
             }
             List<String> args = Http.body(exchange).lines().toList();
-            Systemctl.Result result = agent.get().systemctl().run(args);
+            SystemctlResult result = agent.get().systemctl().run(args);
             Http.text(exchange, 200, result.wire());
             return;
         }

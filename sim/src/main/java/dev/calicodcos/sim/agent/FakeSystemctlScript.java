@@ -4,7 +4,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * Writes the fake {@code systemctl}: a bash script that logs the call to the host root, asks the
+ * Writes the fake {@code systemctl} (at {@code <root>/usr/bin/systemctl}, where CentOS 7 has it): a bash
+ * script that needs nothing from {@code PATH}, logs the call to the host root, asks the
  * simulator's admin endpoint over bash's {@code /dev/tcp} (no curl needed) and waits for the answer,
  * so {@code systemctl restart} returns only once the unit is back, as the real one does; then it logs
  * {@code exit=<code>} with the same arguments, so tests can see how long each call took.
@@ -15,13 +16,12 @@ import java.nio.file.Path;
 final class FakeSystemctlScript {
     private FakeSystemctlScript() {}
 
-    static void write(Path binDir, Path logFile, int adminPort, String agentName) throws IOException {
-        java.nio.file.Files.createDirectories(binDir);
+    static void write(Path systemctl, Path logFile, int adminPort, String agentName) throws IOException {
         String script = """
                 #!/bin/bash
                 # Fake systemctl of simulated DC/OS agent %2$s (calico-dcos sim).
                 export LC_ALL=C
-                printf '%%s %%s\\n' "$(date -u +%%Y-%%m-%%dT%%H:%%M:%%S.%%3NZ)" "$*" >> '%1$s'
+                printf '%%s %%s\\n' "$(/bin/date -u +%%Y-%%m-%%dT%%H:%%M:%%S.%%3NZ)" "$*" >> '%1$s'
                 body=""
                 for a in "$@"; do body+="$a"$'\\n'; done
                 if ! exec 3<>/dev/tcp/127.0.0.1/%3$d; then
@@ -46,9 +46,9 @@ final class FakeSystemctlScript {
                   esac
                 done
                 exec 3<&-
-                printf '%%s exit=%%s %%s\\n' "$(date -u +%%Y-%%m-%%dT%%H:%%M:%%S.%%3NZ)" "${code:-1}" "$*" >> '%1$s'
+                printf '%%s exit=%%s %%s\\n' "$(/bin/date -u +%%Y-%%m-%%dT%%H:%%M:%%S.%%3NZ)" "${code:-1}" "$*" >> '%1$s'
                 exit "${code:-1}"
                 """.formatted(logFile.toString(), agentName, adminPort);
-        HostRoot.executable(binDir.resolve("systemctl"), script);
+        HostRoot.executable(systemctl, script);
     }
 }

@@ -5,6 +5,9 @@ import dev.calicodcos.sim.AgentSpec;
 import dev.calicodcos.sim.docker.DockerEngineFake;
 import dev.calicodcos.sim.master.AgentConnection;
 import dev.calicodcos.sim.master.Master;
+import dev.calicodcos.sim.process.Containment;
+import dev.calicodcos.sim.systemd.HostServices;
+import dev.calicodcos.sim.systemd.SystemctlResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -28,14 +31,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One simulated DC/OS agent: its host root, fake systemctl and Docker fake, the tasks it runs as
- * local processes, and its status update manager. Tasks survive agent restarts (checkpointing).
+ * One simulated DC/OS agent: its host root, fake systemctl, simulated systemd and Docker fake, the
+ * tasks it runs as local processes (each in its own PID namespace, with DC/OS's executor environment),
+ * its own loopback address, and its status update manager. Tasks survive agent restarts (checkpointing).
  */
 public final class SimAgent implements AgentConnection, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SimAgent.class);
 
     /** Timing and wiring shared by all agents. */
-    public record Settings(Duration statusUpdateRetry, Duration restartDelay, int adminPort, List<String> dockerImages) {}
+    public record Settings(Duration statusUpdateRetry, Duration restartDelay, int adminPort, List<String> dockerImages,
+                           Containment containment) {}
+
+    /** Environment variables the simulator forces on tasks and services (never taken from the task). */
+    public static final String HOST_ROOT_ENV = "CALICO_DCOS_HOST_ROOT";
+    public static final String DOCKER_HOST_ENV = "DOCKER_HOST";
+    public static final String HOST_LOOPBACK_ENV = "CALICO_DCOS_HOST_LOOPBACK";
 
     private final AgentSpec spec;
     private final Path agentDir;
@@ -51,14 +61,18 @@ public final class SimAgent implements AgentConnection, AutoCloseable {
     private final UriFetcher fetcher;
     private final Map<String, TaskRunner> runners = new ConcurrentHashMap<>();
     private final Systemctl systemctl;
+    private final HostServices services;
+    private final String loopback;
+    private final Map<String, String> executorEnvironment;
     private volatile Protos.AgentID id;
     private volatile boolean connected;
     private volatile String agentUnitState = "active";
     private volatile Instant agentActiveSince;
 
     public SimAgent(AgentSpec spec, Path agentDir, Master master, Settings settings, Clock clock,
-                    ScheduledExecutorService scheduler, ExecutorService httpExecutor) {
+                    ScheduledExecutorService scheduler, ExecutorService httpExecutor, String loopback) {
         this.spec = spec;
+        this.loopback = loopback;
         this.agentDir = agentDir;
         this.master = master;
         this.settings = settings;
@@ -66,7 +80,7 @@ public final class SimAgent implements AgentConnection, AutoCloseable {
         this.scheduler = scheduler;
         this.hostRoot = HostRoot.create(agentDir.resolve("root"), spec);
         try {
-            FakeSystemctlScript.write(binDir(), hostRoot.systemctlLog(), settings.adminPort(), spec.hostname());
+            FakeSystemctlScript.write(hostRoot.systemctl(), hostRoot.systemctlLog(), settings.adminPort(), spec.hostname());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -74,7 +88,10 @@ public final class SimAgent implements AgentConnection, AutoCloseable {
         this.updates = new StatusUpdateManager(() -> id, master, () -> connected, scheduler, forwarder,
                 settings.statusUpdateRetry());
         this.fetcher = new UriFetcher(agentDir.resolve("fetcher-cache"));
-        this.systemctl = new Systemctl(spec.agentUnit(), new AgentUnit(), new DockerUnit());
+        this.executorEnvironment = hostRoot.executorEnvironment();
+        this.services = new HostServices(hostRoot.root(), settings.containment(), this::forcedEnvironment, scheduler, clock,
+                spec.hostname());
+        this.systemctl = new Systemctl(spec.agentUnit(), new AgentUnit(), new DockerUnit(), services);
     }
 
     /** Starts docker and registers with the master; returns the agent ID. */
@@ -98,8 +115,23 @@ public final class SimAgent implements AgentConnection, AutoCloseable {
         return hostRoot;
     }
 
-    public Path binDir() {
-        return agentDir.resolve("bin");
+    /**
+     * The agent's stand-in for its own {@code 127.0.0.1}: a distinct {@code 127.a.b.c} per agent, stable for
+     * its life (all simulated agents share this machine's loopback). Tasks get it as {@code CALICO_DCOS_HOST_LOOPBACK}.
+     */
+    public String loopback() {
+        return loopback;
+    }
+
+    /** The simulated systemd of this agent (units under {@code <root>/etc/systemd/system}) and its lifecycle log. */
+    public HostServices hostServices() {
+        return services;
+    }
+
+    /** What the simulator forces into every task's and service's environment. */
+    public Map<String, String> forcedEnvironment() {
+        return Map.of(HOST_ROOT_ENV, hostRoot.root().toString(), DOCKER_HOST_ENV, docker.dockerHost(),
+                HOST_LOOPBACK_ENV, loopback);
     }
 
     public DockerEngineFake docker() {
@@ -118,9 +150,8 @@ public final class SimAgent implements AgentConnection, AutoCloseable {
 
     @Override
     public void launch(FrameworkID frameworkId, FrameworkInfo framework, TaskInfo task) {
-        TaskRunner.AgentContext context = new TaskRunner.AgentContext(id, spec.hostname(),
-                Map.of("CALICO_DCOS_HOST_ROOT", hostRoot.root().toString(), "DOCKER_HOST", docker.dockerHost()),
-                binDir().toString(), updates, fetcher, scheduler, clock);
+        TaskRunner.AgentContext context = new TaskRunner.AgentContext(id, spec.hostname(), executorEnvironment,
+                forcedEnvironment(), settings.containment(), updates, fetcher, scheduler, clock);
         TaskRunner runner = new TaskRunner(context, frameworkId, framework, task, agentDir);
         runners.put(task.getTaskId().getValue(), runner);
         taskThreads.execute(runner::run);
@@ -201,6 +232,12 @@ public final class SimAgent implements AgentConnection, AutoCloseable {
         return Optional.ofNullable(runners.get(taskId)).map(TaskRunner::sandbox);
     }
 
+    /** Host pids of every live process of the task's container (its init included); empty when it is gone. */
+    public List<Long> taskProcesses(String taskId) {
+        return Optional.ofNullable(runners.get(taskId)).flatMap(TaskRunner::container)
+                .map(c -> c.processes().stream().map(ProcessHandle::pid).toList()).orElse(List.of());
+    }
+
     public int outstandingUpdates() {
         return updates.outstanding();
     }
@@ -210,6 +247,7 @@ public final class SimAgent implements AgentConnection, AutoCloseable {
         connected = false;
         updates.close();
         runners.values().forEach(r -> r.signal(true));
+        services.close();
         taskThreads.shutdownNow();
         forwarder.shutdownNow();
         try {
@@ -233,27 +271,27 @@ public final class SimAgent implements AgentConnection, AutoCloseable {
         @Override public Optional<Instant> activeSince() {
             return agentUnitState.equals("active") ? Optional.ofNullable(agentActiveSince) : Optional.empty();
         }
-        @Override public Systemctl.Result start() {
+        @Override public SystemctlResult start() {
             if (!agentUnitState.equals("active")) {
                 agentActiveSince = clock.instant();
                 agentUnitState = "active";
                 reconnect();
             }
-            return Systemctl.Result.ok("");
+            return SystemctlResult.ok("");
         }
-        @Override public Systemctl.Result stop() {
+        @Override public SystemctlResult stop() {
             if (agentUnitState.equals("active")) {
                 agentUnitState = "inactive";
                 disconnect();
             }
-            return Systemctl.Result.ok("");
+            return SystemctlResult.ok("");
         }
-        @Override public Systemctl.Result restart() {
+        @Override public SystemctlResult restart() {
             restartAgentProcess();
-            return Systemctl.Result.ok("");
+            return SystemctlResult.ok("");
         }
-        @Override public Systemctl.Result reload() {
-            return new Systemctl.Result(1, "", "Failed to reload " + spec.agentUnit() + ".service: Job type reload is not"
+        @Override public SystemctlResult reload() {
+            return new SystemctlResult(1, "", "Failed to reload " + spec.agentUnit() + ".service: Job type reload is not"
                     + " applicable for unit " + spec.agentUnit() + ".service.");
         }
         @Override public String unitFile() {
@@ -272,25 +310,25 @@ public final class SimAgent implements AgentConnection, AutoCloseable {
             };
         }
         @Override public Optional<Instant> activeSince() { return docker.activeSince(); }
-        @Override public Systemctl.Result start() { return jobResult(docker.start()); }
-        @Override public Systemctl.Result stop() {
+        @Override public SystemctlResult start() { return jobResult(docker.start()); }
+        @Override public SystemctlResult stop() {
             docker.stop();
-            return Systemctl.Result.ok("");
+            return SystemctlResult.ok("");
         }
-        @Override public Systemctl.Result restart() { return jobResult(docker.restart()); }
-        @Override public Systemctl.Result reload() {
-            return docker.reload().map(p -> new Systemctl.Result(1, "", "Job for docker.service failed: " + p))
-                    .orElse(Systemctl.Result.ok(""));
+        @Override public SystemctlResult restart() { return jobResult(docker.restart()); }
+        @Override public SystemctlResult reload() {
+            return docker.reload().map(p -> new SystemctlResult(1, "", "Job for docker.service failed: " + p))
+                    .orElse(SystemctlResult.ok(""));
         }
         @Override public String unitFile() {
             return "# /etc/systemd/system/docker.service (simulated)\n[Service]\nExecStart=/usr/bin/dockerd\n"
                     + "ExecReload=/bin/kill -s HUP $MAINPID\n";
         }
 
-        private Systemctl.Result jobResult(Optional<String> failure) {
-            return failure.map(p -> new Systemctl.Result(1, "", "Job for docker.service failed because the control process"
+        private SystemctlResult jobResult(Optional<String> failure) {
+            return failure.map(p -> new SystemctlResult(1, "", "Job for docker.service failed because the control process"
                     + " exited with error code.\nSee \"systemctl status docker.service\" and \"journalctl -xe\" for details."))
-                    .orElse(Systemctl.Result.ok(""));
+                    .orElse(SystemctlResult.ok(""));
         }
     }
 }

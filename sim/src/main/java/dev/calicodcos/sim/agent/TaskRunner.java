@@ -1,6 +1,9 @@
 package dev.calicodcos.sim.agent;
 
 import com.google.protobuf.ByteString;
+import dev.calicodcos.sim.process.ContainedProcess;
+import dev.calicodcos.sim.process.Containment;
+import dev.calicodcos.sim.process.Launch;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -8,8 +11,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -24,8 +29,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs one command task the way the Mesos command executor does: fetch URIs into the sandbox,
- * TASK_STARTING, start the process, TASK_RUNNING, then FINISHED / FAILED by exit code, or KILLED
- * after SIGTERM and, when the grace period runs out, SIGKILL.
+ * TASK_STARTING, start the process in its own container (PID namespace) with exactly DC/OS's executor
+ * environment, TASK_RUNNING, then FINISHED / FAILED by exit code, or KILLED after SIGTERM and, when the
+ * grace period runs out, SIGKILL. Whatever the task started ends with it.
  */
 // Resource.role and FrameworkInfo.role are deprecated in mesos.proto but are the wire fields
 // for frameworks without RESERVATION_REFINEMENT / MULTI_ROLE (reference 7.3, 7.6).
@@ -35,9 +41,9 @@ final class TaskRunner {
     static final Duration DEFAULT_GRACE = Duration.ofSeconds(3);
 
     /** What a task needs from its agent. */
-    record AgentContext(Protos.AgentID agentId, String hostname, Map<String, String> agentEnvironment,
-                        String pathPrefix, StatusUpdateManager updates, UriFetcher fetcher,
-                        ScheduledExecutorService scheduler, Clock clock) {}
+    record AgentContext(Protos.AgentID agentId, String hostname, Map<String, String> executorEnvironment,
+                        Map<String, String> forcedEnvironment, Containment containment, StatusUpdateManager updates,
+                        UriFetcher fetcher, ScheduledExecutorService scheduler, Clock clock) {}
 
     private final AgentContext agent;
     private final FrameworkID frameworkId;
@@ -45,7 +51,7 @@ final class TaskRunner {
     private final TaskInfo task;
     private final Path sandbox;
     private final String containerId = UUID.randomUUID().toString();
-    private Process process;
+    private ContainedProcess process;
     private boolean killRequested;
     private boolean finished;
 
@@ -82,14 +88,14 @@ final class TaskRunner {
             return;
         }
         send(status(TaskState.TASK_STARTING, TaskStatus.Source.SOURCE_EXECUTOR));
-        Process started;
+        ContainedProcess started;
         synchronized (this) {
             if (killRequested) {
                 finish(status(TaskState.TASK_KILLED, TaskStatus.Source.SOURCE_EXECUTOR).setMessage("Killed before the command started"));
                 return;
             }
             try {
-                process = processBuilder().start();
+                process = agent.containment().start(launch());
             } catch (IOException e) {
                 finish(status(TaskState.TASK_FAILED, TaskStatus.Source.SOURCE_EXECUTOR)
                         .setReason(TaskStatus.Reason.REASON_COMMAND_EXECUTOR_FAILED)
@@ -108,9 +114,10 @@ final class TaskRunner {
             code = started.waitFor();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            destroyTree(true);
+            started.kill();
             return;
         }
+        started.killLeftovers();             // the container is destroyed with its last process
         synchronized (this) {
             if (killRequested) {
                 finish(status(TaskState.TASK_KILLED, TaskStatus.Source.SOURCE_EXECUTOR).setMessage(code > 128
@@ -141,15 +148,24 @@ final class TaskRunner {
             send(status(TaskState.TASK_KILLING, TaskStatus.Source.SOURCE_EXECUTOR));
         }
         if (process != null) {
-            destroyTree(false);
-            agent.scheduler().schedule(() -> destroyTree(true), grace.toMillis(), TimeUnit.MILLISECONDS);
+            ContainedProcess p = process;
+            p.terminate();
+            agent.scheduler().schedule(() -> {
+                if (p.isAlive()) {
+                    p.kill();
+                }
+            }, grace.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
-    /** Fault injection and shutdown: signal the process tree without a kill request (the task fails). */
+    /** Fault injection and shutdown: signal the container without a kill request (the task fails). */
     synchronized void signal(boolean forcibly) {
-        if (process != null) {
-            destroyTree(forcibly);
+        if (process != null && process.isAlive()) {
+            if (forcibly) {
+                process.kill();
+            } else {
+                process.terminate();
+            }
         }
     }
 
@@ -157,74 +173,34 @@ final class TaskRunner {
         return finished;
     }
 
-    private synchronized void destroyTree(boolean forcibly) {
-        Process p = process;
-        if (p == null || !p.isAlive()) {
-            return;
-        }
-        p.descendants().forEach(h -> {
-            if (forcibly) {
-                h.destroyForcibly();
-            } else {
-                h.destroy();
-            }
-        });
-        if (forcibly) {
-            p.destroyForcibly();
-        } else {
-            p.destroy();
-        }
+    /** The task's container while it runs. */
+    synchronized Optional<ContainedProcess> container() {
+        return Optional.ofNullable(process);
     }
 
-    private ProcessBuilder processBuilder() {
+    /** {@code shell: true}: {@code sh -c value}; otherwise {@code value} executed with {@code arguments} as argv. */
+    private Launch launch() {
         Protos.CommandInfo command = task.getCommand();
+        String executable;
         List<String> argv = new ArrayList<>();
         if (command.getShell()) {
-            argv.addAll(List.of("/bin/sh", "-c", command.getValue()));
+            executable = "/bin/sh";
+            argv.addAll(List.of("sh", "-c", command.getValue()));
         } else {
-            String exe = command.getValue();
-            if (exe.contains("/") && !exe.startsWith("/")) {
-                exe = sandbox.resolve(exe).toString();      // relative to the sandbox, which is the working directory
-            }
-            argv.add(exe);
-            // arguments is the full argv; argv[0] cannot be set separately from Java, so it is the executable path
-            if (command.getArgumentsCount() > 1) {
-                argv.addAll(command.getArgumentsList().subList(1, command.getArgumentsCount()));
-            }
+            executable = command.getValue();
+            argv.addAll(command.getArgumentsCount() > 0 ? command.getArgumentsList() : List.of(command.getValue()));
         }
-        ProcessBuilder pb = new ProcessBuilder(argv).directory(sandbox.toFile())
-                .redirectOutput(sandbox.resolve("stdout").toFile()).redirectError(sandbox.resolve("stderr").toFile());
-        Map<String, String> env = pb.environment();
-        env.putAll(agent.agentEnvironment());
-        env.putAll(mesosEnvironment());
+        Map<String, String> commandEnv = new LinkedHashMap<>();
         for (Protos.Environment.Variable v : command.getEnvironment().getVariablesList()) {
-            env.put(v.getName(), v.getValue());
+            commandEnv.put(v.getName(), v.getValue());
         }
-        // the simulated agent forces these so a task can never touch the real host
-        env.put("CALICO_DCOS_HOST_ROOT", agent.agentEnvironment().get("CALICO_DCOS_HOST_ROOT"));
-        env.put("DOCKER_HOST", agent.agentEnvironment().get("DOCKER_HOST"));
-        env.put("PATH", agent.pathPrefix() + ":" + env.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"));
-        return pb;
-    }
-
-    private Map<String, String> mesosEnvironment() {
-        String host = agent.hostname();
         String role = task.getResourcesCount() > 0 && task.getResources(0).hasAllocationInfo()
                 ? task.getResources(0).getAllocationInfo().getRole() : framework.getRole();
-        return Map.ofEntries(
-                Map.entry("MESOS_SANDBOX", sandbox.toString()),
-                Map.entry("MESOS_DIRECTORY", sandbox.toString()),
-                Map.entry("MESOS_TASK_ID", task.getTaskId().getValue()),
-                Map.entry("MESOS_EXECUTOR_ID", task.getTaskId().getValue()),
-                Map.entry("MESOS_FRAMEWORK_ID", frameworkId.getValue()),
-                Map.entry("MESOS_AGENT_ENDPOINT", host + ":5051"),
-                Map.entry("MESOS_SLAVE_ID", agent.agentId().getValue()),
-                Map.entry("MESOS_SLAVE_PID", "slave(1)@" + host + ":5051"),
-                Map.entry("MESOS_CHECKPOINT", framework.getCheckpoint() ? "1" : "0"),
-                Map.entry("MESOS_CONTAINER_IP", host),
-                Map.entry("MESOS_ALLOCATION_ROLE", role),
-                Map.entry("MESOS_HTTP_COMMAND_EXECUTOR", "0"),
-                Map.entry("MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD", "5secs"));
+        Map<String, String> env = ExecutorEnvironment.of(agent.executorEnvironment(), new ExecutorEnvironment.Task(
+                agent.hostname(), agent.agentId().getValue(), frameworkId.getValue(), task.getTaskId().getValue(),
+                sandbox.toString(), framework.getCheckpoint(), role, commandEnv), agent.forcedEnvironment());
+        return new Launch(executable, argv, env, sandbox, sandbox.resolve("stdout"), sandbox.resolve("stderr"),
+                Optional.of("MESOS_SANDBOX=" + sandbox));
     }
 
     private TaskStatus.Builder status(TaskState state, TaskStatus.Source source) {

@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * A per-agent fake of the Docker Engine API on loopback TCP ({@code DOCKER_HOST=tcp://127.0.0.1:<port>}).
  * Containers are bookkeeping only (no process runs); the daemon reads {@code /etc/docker/daemon.json}
  * from the agent's host root when it starts or reloads, like dockerd. While the daemon is stopped or
- * failed the port is closed (connection refused). Endpoints: see sim/README.md.
+ * failed the port is closed (connection refused). Calico's containers are checked against
+ * {@link CalicoContainerContract}; container and daemon events go to {@code <root>/var/log/fake-docker.log}.
+ * Endpoints: see sim/README.md.
  */
 public final class DockerEngineFake implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DockerEngineFake.class);
@@ -59,12 +61,14 @@ public final class DockerEngineFake implements AutoCloseable {
     private Optional<String> clusterStore = Optional.empty();
     private String lastFailure = "";
     private Instant activeSince;
+    private final DockerEventLog events;
 
     public DockerEngineFake(AgentSpec spec, HostRoot hostRoot, Clock clock, ExecutorService executor, List<String> images) {
         this.spec = spec;
         this.hostRoot = hostRoot;
         this.clock = clock;
         this.executor = executor;
+        this.events = new DockerEventLog(hostRoot.dockerLog(), clock);
         images.forEach(i -> this.images.add(normalizeImage(i)));
     }
 
@@ -94,6 +98,7 @@ public final class DockerEngineFake implements AutoCloseable {
             state = DaemonState.FAILED;
             lastFailure = problem.get();
             LOG.info("docker failed to start agent={} reason={}", spec.hostname(), problem.get());
+            events.daemon("failed", problem.get());
             return problem;
         }
         try {
@@ -101,6 +106,7 @@ public final class DockerEngineFake implements AutoCloseable {
         } catch (IOException e) {
             state = DaemonState.FAILED;
             lastFailure = "cannot bind 127.0.0.1:" + port + ": " + e.getMessage();
+            events.daemon("failed", lastFailure);
             return Optional.of(lastFailure);
         }
         server.setExecutor(executor);
@@ -109,6 +115,7 @@ public final class DockerEngineFake implements AutoCloseable {
         port = server.getAddress().getPort();
         state = DaemonState.RUNNING;
         activeSince = clock.instant();
+        events.daemon("start", "");
         for (DockerContainer c : containers.values()) {
             if (c.startsWithDaemon(c.stoppedByDaemon)) {
                 startContainer(c);
@@ -130,10 +137,12 @@ public final class DockerEngineFake implements AutoCloseable {
                 c.exitCode = 0;
                 c.finishedAt = clock.instant();
                 c.stoppedByDaemon = true;
+                events.container("die", c.name, "exitCode=0");
             }
         }
         if (state == DaemonState.RUNNING) {
             state = DaemonState.STOPPED;
+            events.daemon("stop", "");
         }
     }
 
@@ -363,12 +372,23 @@ public final class DockerEngineFake implements AutoCloseable {
                 return;
             }
         }
+        Optional<CalicoContainerContract.Kind> calico = CalicoContainerContract.kind(body.get("Image").asText());
+        if (calico.isPresent()) {
+            Optional<String> broken = CalicoContainerContract.check(calico.get(), body, hostRoot.root(), kernelHostname(),
+                    calicoContainers());
+            if (broken.isPresent()) {
+                LOG.info("docker refused a Calico container agent={} name={} reason={}", spec.hostname(), name, broken.get());
+                error(exchange, 400, broken.get());
+                return;
+            }
+        }
         byte[] idBytes = new byte[32];
         random.nextBytes(idBytes);
         String id = HexFormat.of().formatHex(idBytes);
         ObjectNode config = ((ObjectNode) body).deepCopy();
         JsonNode hostConfig = config.has("HostConfig") ? config.remove("HostConfig") : MAPPER.createObjectNode();
         containers.put(id, new DockerContainer(id, name, image, config, hostConfig, clock.instant()));
+        events.container("create", name, "image=" + image);
         ObjectNode answer = MAPPER.createObjectNode().put("Id", id);
         answer.putArray("Warnings");
         json(exchange, 201, answer);
@@ -407,13 +427,19 @@ public final class DockerEngineFake implements AutoCloseable {
                     return;
                 }
                 c.stoppedByUser = true;
-                c.status = "exited";
-                c.exitCode = action.equals("stop") ? 143 : 137;
-                c.finishedAt = clock.instant();
+                halt(c, action.equals("stop") ? 15 : 9);
+                if (action.equals("stop")) {
+                    events.container("stop", c.name, "");
+                }
             }
             case "restart" -> {
+                if (c.running()) {
+                    halt(c, 15);
+                    events.container("stop", c.name, "");
+                }
                 c.stoppedByUser = false;
                 startContainer(c);
+                events.container("restart", c.name, "");
             }
             default -> {
                 error(exchange, 404, "unknown action");
@@ -436,7 +462,11 @@ public final class DockerEngineFake implements AutoCloseable {
                     + ". Stop the container before attempting removal or force remove");
             return;
         }
+        if (c.running()) {
+            halt(c, 9);
+        }
         containers.remove(c.id);
+        events.container("destroy", c.name, "");
         exchange.sendResponseHeaders(204, -1);
         exchange.close();
     }
@@ -459,6 +489,50 @@ public final class DockerEngineFake implements AutoCloseable {
         c.startedAt = clock.instant();
         c.exitCode = 0;
         c.stoppedByDaemon = false;
+        events.container("start", c.name, "");
+    }
+
+    /** A running container gets a signal and exits with 128 + it. */
+    private void halt(DockerContainer c, int signal) {
+        events.container("kill", c.name, "signal=" + signal);
+        c.status = "exited";
+        c.exitCode = 128 + signal;
+        c.finishedAt = clock.instant();
+        events.container("die", c.name, "exitCode=" + c.exitCode);
+    }
+
+    /** What a {@code --net=host} container sees as its host name: the agent's kernel host name. */
+    private String kernelHostname() {
+        try {
+            return Files.readString(hostRoot.root().resolve(HostRoot.KERNEL_HOSTNAME)).strip();
+        } catch (IOException e) {
+            return spec.kernelHostname();
+        }
+    }
+
+    private List<CalicoContainerContract.Existing> calicoContainers() {
+        List<CalicoContainerContract.Existing> out = new ArrayList<>();
+        for (DockerContainer c : containers.values()) {
+            CalicoContainerContract.kind(c.image).ifPresent(k -> out.add(new CalicoContainerContract.Existing(k, c.name,
+                    CalicoContainerContract.nodeName(k, CalicoContainerContract.env(c.config), kernelHostname()))));
+        }
+        return out;
+    }
+
+    /** Every line of {@code <root>/var/log/fake-docker.log}. */
+    public List<DockerEvent> events() {
+        return events.read();
+    }
+
+    /** How often the container was started (by the API, a restart, or a daemon start with its restart policy). */
+    public int startCount(String name) {
+        return (int) events().stream().filter(e -> e.subject().equals(DockerEvent.CONTAINER) && e.event().equals("start")
+                && e.name().equals(name)).count();
+    }
+
+    /** How often the daemon started (the first start included). */
+    public int daemonStarts() {
+        return (int) events().stream().filter(e -> e.subject().equals(DockerEvent.DAEMON) && e.event().equals("start")).count();
     }
 
     private ObjectNode inspect(DockerContainer c) {
