@@ -83,7 +83,7 @@ public final class Controller implements AutoCloseable {
         });
         fleet[0] = fleets.create(kv, election, registry);
         loop[0] = new ReconcileLoop(reconciler, election, settings.resync(), registry,
-                () -> fleet[0].setDesired(reconciler.plannedAgents(), reconciler.proxyResources()));
+                () -> fleet[0].setDesired(reconciler.plannedAgents()));
         ClusterWatches watches = new ClusterWatches(kv, settings.keys(), trigger);
         registerGauges(registry);
         try {

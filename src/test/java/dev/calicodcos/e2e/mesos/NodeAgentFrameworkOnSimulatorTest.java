@@ -75,7 +75,7 @@ class NodeAgentFrameworkOnSimulatorTest {
                 }), sleepingNodeAgents(), Clock.systemUTC(), Duration.ofMillis(300), new SimpleMeterRegistry());
 
         fleet.lead();
-        fleet.setDesired(Set.of(agentA, agentB, publicAgent), Optional.empty());
+        fleet.setDesired(Set.of(agentA, agentB, publicAgent));
 
         await().atMost(WAIT).until(() -> runningByAgent().keySet().equals(Set.of(agentA, agentB, publicAgent)));
         assertExactlyOneLiveTaskOn(Set.of(agentA, agentB, publicAgent));
@@ -107,7 +107,7 @@ class NodeAgentFrameworkOnSimulatorTest {
         }
 
         // B is no longer wanted: its node agent is killed, the others stay
-        fleet.setDesired(Set.of(agentA, publicAgent), Optional.empty());
+        fleet.setDesired(Set.of(agentA, publicAgent));
 
         mesos.awaitState(second.get(agentB), TASK_KILLED);
         await().atMost(WAIT).until(() -> !mesos.liveTasksByAgent().containsKey(agentB)

@@ -1,7 +1,5 @@
 package dev.calicodcos.controller.fleet;
 
-import dev.calicodcos.model.spec.Resources;
-import java.util.Optional;
 import java.util.Set;
 
 /** Keeps a node agent running on every agent with a plan; only the leader's fleet acts. */
@@ -10,11 +8,8 @@ public interface NodeAgentFleet extends AutoCloseable {
 
     void standDown();
 
-    /**
-     * @param agentIds the agents that must run a node agent now (those with a plan)
-     * @param extra    what runs inside each node-agent task besides the node agent (the etcd proxy), added to its resources
-     */
-    void setDesired(Set<String> agentIds, Optional<Resources> extra);
+    /** @param agentIds the agents that must run a node agent now (those with a plan) */
+    void setDesired(Set<String> agentIds);
 
     @Override
     void close();
@@ -28,7 +23,7 @@ public interface NodeAgentFleet extends AutoCloseable {
         public void standDown() {}
 
         @Override
-        public void setDesired(Set<String> agentIds, Optional<Resources> extra) {}
+        public void setDesired(Set<String> agentIds) {}
 
         @Override
         public void close() {}

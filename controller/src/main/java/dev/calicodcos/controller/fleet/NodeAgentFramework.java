@@ -8,7 +8,6 @@ import dev.calicodcos.controller.mesos.TaskLaunch;
 import dev.calicodcos.controller.mesos.TaskRef;
 import dev.calicodcos.controller.mesos.TaskState;
 import dev.calicodcos.controller.mesos.TaskStatus;
-import dev.calicodcos.model.spec.Resources;
 import io.github.resilience4j.core.IntervalFunction;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -56,7 +55,6 @@ public final class NodeAgentFramework implements SchedulerListener, NodeAgentFle
     private final Counter accepted;
     private final Counter declined;
     private Set<String> desired = Set.of();
-    private NodeAgentTaskFactory tasksFactory;
     private SchedulerDriver driver;
     private boolean launchesAllowed;
     /** Offers were declined since the last REVIVE: their filters hide those agents until they expire. */
@@ -68,7 +66,6 @@ public final class NodeAgentFramework implements SchedulerListener, NodeAgentFle
                               Duration reconcileSettle, MeterRegistry registry) {
         this.drivers = drivers;
         this.factory = factory;
-        this.tasksFactory = factory;
         this.clock = clock;
         this.reconcileSettle = reconcileSettle;
         this.accepted = Counter.builder("calico_dcos_offers").tag("outcome", "accepted").description("Offers by outcome").register(registry);
@@ -96,9 +93,8 @@ public final class NodeAgentFramework implements SchedulerListener, NodeAgentFle
 
     /** Called after every reconcile pass. New tasks get the extra resources; running ones keep theirs. */
     @Override
-    public synchronized void setDesired(Set<String> agentIds, Optional<Resources> extra) {
+    public synchronized void setDesired(Set<String> agentIds) {
         desired = Set.copyOf(agentIds);
-        tasksFactory = extra.map(factory::plus).orElse(factory);
         act(List.of());
     }
 
@@ -169,7 +165,7 @@ public final class NodeAgentFramework implements SchedulerListener, NodeAgentFle
             return;
         }
         FleetDecider.Decision d = FleetDecider.decide(new FleetDecider.Input(desired, factory.version(), tasks.values(), offers,
-                notBefore, clock.instant(), launchesAllowed, tasksFactory.cpus(), tasksFactory.memMb()));
+                notBefore, clock.instant(), launchesAllowed, factory.cpus(), factory.memMb()));
         for (NodeAgentTask task : d.kill()) {
             LOG.info("killing node agent task={} agent={}", task.taskId(), task.agentId());
             tasks.put(task.taskId(), new NodeAgentTask(task.taskId(), task.agentId(), task.version(),
@@ -177,7 +173,7 @@ public final class NodeAgentFramework implements SchedulerListener, NodeAgentFle
             driver.kill(task.taskId(), Optional.of(task.agentId()));
         }
         for (FleetDecider.Launch launch : d.launches()) {
-            TaskLaunch task = tasksFactory.launch(launch.offer(), launch.agentId(), sequence.incrementAndGet());
+            TaskLaunch task = factory.launch(launch.offer(), launch.agentId(), sequence.incrementAndGet());
             tasks.put(task.taskId(), new NodeAgentTask(task.taskId(), launch.agentId(), factory.version(),
                     TaskState.TASK_STAGING));
             driver.accept(List.of(launch.offer().id()), List.of(task), Optional.of(WANTED_REFUSE));

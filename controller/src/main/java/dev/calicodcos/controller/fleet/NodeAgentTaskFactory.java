@@ -7,7 +7,6 @@ import dev.calicodcos.controller.mesos.Offer;
 import dev.calicodcos.controller.mesos.Resource;
 import dev.calicodcos.controller.mesos.TaskLaunch;
 import dev.calicodcos.model.hash.StepHashes;
-import dev.calicodcos.model.spec.Resources;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,13 +55,6 @@ public record NodeAgentTaskFactory(String release, FetchedArtifact runtime, Fetc
     public String version() {
         String both = StepHashes.sha256((jar.sha256() + "\n" + runtime.sha256()).getBytes(StandardCharsets.UTF_8));
         return release.replace('_', '-') + "-" + both.substring(0, 12);
-    }
-
-    /** The same task with room for {@code extra} (e.g. the etcd proxy the node agent runs as a child). */
-    public NodeAgentTaskFactory plus(Resources extra) {
-        // Mesos keeps scalars to three decimals; so do we, rather than sending 0.30000000000000004.
-        double sum = Math.round((cpus + extra.cpus()) * 1000) / 1000.0;
-        return new NodeAgentTaskFactory(release, runtime, jar, nodeArgs, sum, memMb + extra.memMb(), environment);
     }
 
     public TaskLaunch launch(Offer offer, String agentId, long sequence) {

@@ -16,7 +16,6 @@ import dev.calicodcos.model.agent.AgentReport;
 import dev.calicodcos.model.codec.SpecCodec;
 import dev.calicodcos.model.spec.CalicoCluster;
 import dev.calicodcos.model.spec.Metadata;
-import dev.calicodcos.model.spec.Resources;
 import dev.calicodcos.model.status.Condition;
 import dev.calicodcos.model.status.ClusterStatus;
 import dev.calicodcos.model.validation.Problem;
@@ -147,13 +146,6 @@ public final class ClusterReconciler {
         }
         LOG.debug("wrote keys count={} revision={}", writes.size(), lastGood.revision());
         return Result.WROTE;
-    }
-
-    /** What the etcd proxy of the spec in force needs inside each node-agent task (nothing when it is off). */
-    public Optional<Resources> proxyResources() {
-        LastGoodSpec spec = lastGood;
-        return spec == null || !spec.cluster().spec().etcdProxy().enabled() ? Optional.empty()
-                : Optional.of(spec.cluster().spec().etcdProxy().resources());
     }
 
     /** The agents that had a plan after the last pass: the ones that must run a node agent. */

@@ -9,7 +9,6 @@ import dev.calicodcos.controller.mesos.Offer;
 import dev.calicodcos.controller.mesos.Resource;
 import dev.calicodcos.controller.mesos.ResourceOrigin;
 import dev.calicodcos.controller.mesos.TaskLaunch;
-import dev.calicodcos.model.spec.Resources;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,7 +73,6 @@ class NodeAgentTaskFactoryTest {
 
         assertThat(factory.version()).startsWith("0.1.0-").doesNotContain("_");
         assertThat(List.of(factory.version(), newJar.version(), newRuntime.version())).doesNotHaveDuplicates();
-        assertThat(factory.plus(new Resources(0.1, 128)).version()).isEqualTo(factory.version());
     }
 
     @Test
@@ -92,12 +90,10 @@ class NodeAgentTaskFactoryTest {
     }
 
     @Test
-    void theResourcesComeFromTheOfferAndTheEtcdProxysAreAdded() {
+    void theResourcesComeFromTheOffer() {
         TaskLaunch task = factory.launch(offer, "a1", 7);
-        TaskLaunch withProxy = factory.plus(new Resources(0.1, 128)).launch(offer, "a1", 8);
 
         assertThat(task.resources()).extracting(Resource::name, Resource::scalar).containsExactly(tuple("cpus", 0.2), tuple("mem", 384.0));
         assertThat(task.resources().get(0).origin().role()).contains("slave_public");
-        assertThat(withProxy.resources()).extracting(Resource::scalar).containsExactly(0.3, 512.0);
     }
 }
