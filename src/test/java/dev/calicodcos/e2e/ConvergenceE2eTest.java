@@ -63,23 +63,27 @@ class ConvergenceE2eTest {
 
     @Test
     @Order(1)
-    void fiveAgentsConvergeFromNothingToReady() throws IOException {
+    void fiveAgentsConvergeFromNothingToReady() throws Exception {
         ClusterStatus status = awaitReady(demo, CONVERGE);
 
         assertThat(status.agents()).hasSize(5);
         for (SimAgent agent : demo.sim().agents()) {
             Path cni = root(agent).resolve("opt/mesosphere/etc/dcos/network/cni/calico.cni");
             JsonNode config = E2e.JSON.readTree(Files.readString(cni));
-            assertThat(config.path("etcd_endpoints").asText()).isEqualTo(demo.etcdEndpoint());
+            assertThat(config.path("etcd_endpoints").asText()).as("through the agent's etcd proxy").isEqualTo("http://127.0.0.1:2379");
             assertThat(config.has("cniVersion")).as("Mesos cannot read a cniVersion result").isFalse();
             assertThat(config.path("nodename").asText()).as("the agent's own host name").isEqualTo(agent.spec().hostname());
             assertThat(root(agent).resolve("opt/mesosphere/active/cni/calico")).isExecutable();
             assertThat(root(agent).resolve("opt/mesosphere/active/cni/calico-ipam")).isExecutable();
             assertThat(E2e.containers(agent)).containsKeys("calico-node", "calico-libnetwork");
             assertThat(E2e.containers(agent).get("calico-node").path("State").asText()).isEqualTo("running");
+            assertThat(agent.hostServices().activeState("calico-dcos-etcd-proxy.service")).isEqualTo("active");
+            try (ProxyProbe proxy = ProxyProbe.start(agent.loopback(), 2379)) {
+                assertThat(proxy.result().answered()).as("etcd answers through the proxy of " + agent.spec().hostname()).isPositive();
+            }
         }
         assertThat(Files.readString(root(agent("10.0.0.11")).resolve("etc/docker/daemon.json")))
-                .contains("\"cluster-store\"", demo.etcdEndpoint().replace("http://", "etcd://"));
+                .contains("\"cluster-store\"", "etcd://127.0.0.1:2379");
         assertThat(root(agent("10.0.0.14")).resolve("etc/docker/daemon.json")).as("Docker 24 has no cluster store").doesNotExist();
         assertThat(status.agents().get(agentId(agent("10.0.0.14"))).steps().get(StepName.DOCKER_CLUSTER_STORE).phase())
                 .isEqualTo(StepPhase.UNSUPPORTED);

@@ -32,7 +32,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -91,7 +90,8 @@ public final class DemoCluster implements AutoCloseable {
     private final Options options;
     private final KvStore kv;
     private final SpecCodec codec = new SpecCodec();
-    private final NodeArtifacts artifacts;
+    private NodeArtifacts artifacts;
+    private final DemoDownloads downloads;
 
     private DemoCluster(Options options) throws IOException {
         this.options = options;
@@ -112,6 +112,8 @@ public final class DemoCluster implements AutoCloseable {
             parts.add(0, sim);
             kv = new EtcdKvStore(EtcdClients.connect(EtcdOptions.plain(etcd.endpoint())), Duration.ofSeconds(10));
             parts.add(0, kv);
+            downloads = DemoDownloads.start(workDir.resolve("downloads"));
+            parts.add(0, downloads);
             startController();
         } catch (IOException | RuntimeException e) {
             close();
@@ -169,23 +171,35 @@ public final class DemoCluster implements AutoCloseable {
         return controller;
     }
 
-    /** The demo spec with this run's etcd and local plugin files filled in. */
+    /**
+     * A new controller release rolled out as Marathon does it: every replica is replaced by one that
+     * serves {@code jar} (same runtime), so the node agents are replaced by that version too.
+     */
+    public synchronized Controller upgradeTo(Path jar) throws IOException {
+        artifacts = NodeArtifacts.of(jar, options.runtime());
+        for (Controller old : controllers) {
+            old.close();
+            parts.remove(old);
+        }
+        controllers.clear();
+        return startController();
+    }
+
+    /** The demo spec with this run's etcd and its downloads (served by the demo, pinned by SHA-256) filled in. */
     public String exampleSpec() throws IOException {
-        Path downloads = Files.createDirectories(workDir.resolve("downloads"));
-        Path calico = plugin(downloads.resolve("calico"), "calico");
-        Path ipam = plugin(downloads.resolve("calico-ipam"), "calico-ipam");
+        DemoDownloads.Download etcdRelease = downloads.etcdRelease();
+        DemoDownloads.Download calico = downloads.cniPlugin("calico");
+        DemoDownloads.Download ipam = downloads.cniPlugin("calico-ipam");
         try (InputStream in = DemoCluster.class.getResourceAsStream("demo-cluster.yaml")) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8)
                     .replace("@ETCD@", etcd.endpoint())
-                    .replace("@CALICO_IPAM@", ipam.toUri().toString())
-                    .replace("@CALICO@", calico.toUri().toString());
+                    .replace("@ETCD_RELEASE_URL@", etcdRelease.url().toString())
+                    .replace("@ETCD_RELEASE_SHA256@", etcdRelease.sha256())
+                    .replace("@CALICO_URL@", calico.url().toString())
+                    .replace("@CALICO_SHA256@", calico.sha256())
+                    .replace("@CALICO_IPAM_URL@", ipam.url().toString())
+                    .replace("@CALICO_IPAM_SHA256@", ipam.sha256());
         }
-    }
-
-    private static Path plugin(Path file, String name) throws IOException {
-        Files.writeString(file, "#!/bin/sh\necho '" + name + " (calico-dcos demo stand-in)'\n");
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
-        return file;
     }
 
     /** Writes the spec as a user would (compare-and-swap on the spec key). */

@@ -228,6 +228,11 @@ public final class SimAgent implements AgentConnection, AutoCloseable {
         return true;
     }
 
+    /** The IDs of the tasks on this agent that have not ended, sorted. */
+    public List<String> liveTasks() {
+        return runners.entrySet().stream().filter(e -> !e.getValue().finished()).map(Map.Entry::getKey).sorted().toList();
+    }
+
     public Optional<Path> sandbox(String taskId) {
         return Optional.ofNullable(runners.get(taskId)).map(TaskRunner::sandbox);
     }
