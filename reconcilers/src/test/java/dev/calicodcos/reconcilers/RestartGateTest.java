@@ -13,6 +13,7 @@ import dev.calicodcos.reconcilers.step.CrashPoints;
 import dev.calicodcos.reconcilers.step.RestartGate;
 import dev.calicodcos.reconcilers.step.StepContext;
 import dev.calicodcos.reconcilers.step.StepOutcome;
+import dev.calicodcos.testkit.MovableClock;
 import dev.calicodcos.testkit.TempDirs;
 import java.io.IOException;
 import java.nio.file.Files;

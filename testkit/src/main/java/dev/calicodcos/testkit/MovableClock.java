@@ -1,4 +1,4 @@
-package dev.calicodcos.reconcilers;
+package dev.calicodcos.testkit;
 
 import java.time.Clock;
 import java.time.Duration;

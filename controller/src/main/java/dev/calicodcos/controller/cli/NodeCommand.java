@@ -25,7 +25,7 @@ final class NodeCommand extends EtcdCommand {
     Path hostRoot;
 
     @Option(names = "--node-name", defaultValue = "${env:CALICO_DCOS_NODE_NAME}",
-            description = "Calico node name (default: <host-root>/etc/hostname, else the OS host name).")
+            description = "Calico node name (default: the kernel host name, <host-root>/proc/sys/kernel/hostname, else `hostname`; never DNS).")
     String nodeName;
 
     @Option(names = "--jar-sha256", description = {"Refuse to start (exit " + ExitCode.WRONG_JAR + ") unless the jar this runs from has this SHA-256;",
@@ -43,7 +43,7 @@ final class NodeCommand extends EtcdCommand {
             }
         }
         Logging.forLongRunningCommand();
-        String name = nodeName != null ? nodeName : NodeAgentFactory.defaultNodeName(hostRoot);
+        String name = nodeName != null ? nodeName : NodeAgentFactory.defaultNodeName(hostRoot, System.getenv());
         try (Client etcdClient = EtcdClients.connect(etcd.etcd());
              NodeAgent agent = NodeAgentFactory.create(NodeAgentConfig.defaults(agentId, etcd.keys()), etcdClient, hostRoot,
                      System.getenv(), name)) {

@@ -12,6 +12,7 @@ import dev.calicodcos.controller.mesos.HttpMesosMaster;
 import dev.calicodcos.controller.mesos.MasterClientConfig;
 import dev.calicodcos.controller.mesos.MasterEndpoint;
 import dev.calicodcos.controller.mesos.MesosException;
+import dev.calicodcos.testkit.MovableClock;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -39,7 +40,7 @@ class DcosAuthenticationTest {
     private static final String UID = "calico-dcos";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-27T20:00:00Z"));
+    private final MovableClock clock = MovableClock.at(Instant.parse("2026-11-27T20:00:00Z"));
     private final FakeIam iam = new FakeIam(UID, PAIR.getPublic(), clock, Duration.ofMinutes(10));
     private final MockWebServer adminRouter = new MockWebServer();
     private final ListAppender<ILoggingEvent> logs = new ListAppender<>();

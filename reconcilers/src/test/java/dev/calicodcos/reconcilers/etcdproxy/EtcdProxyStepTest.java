@@ -9,7 +9,7 @@ import dev.calicodcos.model.agent.AgentPlan;
 import dev.calicodcos.model.agent.RestartGrant;
 import dev.calicodcos.model.agent.StepPhase;
 import dev.calicodcos.model.spec.StepName;
-import dev.calicodcos.reconcilers.MovableClock;
+import dev.calicodcos.testkit.MovableClock;
 import dev.calicodcos.reconcilers.RecordingServices;
 import dev.calicodcos.reconcilers.StubNetwork;
 import dev.calicodcos.reconcilers.host.RootedFiles;
