@@ -8,6 +8,7 @@ import dev.calicodcos.controller.election.EtcdLeaderElection;
 import dev.calicodcos.controller.election.Leadership;
 import dev.calicodcos.controller.fleet.NodeAgentFleet;
 import dev.calicodcos.controller.http.ControllerHttpServer;
+import dev.calicodcos.controller.http.RolloutTimeline;
 import dev.calicodcos.controller.loop.ClusterReconciler;
 import dev.calicodcos.controller.loop.ClusterWatches;
 import dev.calicodcos.controller.loop.ReconcileLoop;
@@ -82,13 +83,16 @@ public final class Controller implements AutoCloseable {
             trigger.run();
         });
         fleet[0] = fleets.create(kv, election, registry);
-        loop[0] = new ReconcileLoop(reconciler, election, settings.resync(), registry,
-                () -> fleet[0].setDesired(reconciler.plannedAgents()));
+        RolloutTimeline timeline = new RolloutTimeline(clock);
+        loop[0] = new ReconcileLoop(reconciler, election, settings.resync(), registry, () -> {
+            fleet[0].setDesired(reconciler.plannedAgents());
+            timeline.record(reconciler.lastStatus());
+        });
         ClusterWatches watches = new ClusterWatches(kv, settings.keys(), trigger);
         registerGauges(registry);
         try {
             http = new ControllerHttpServer(settings.http(), settings.keys().cluster(), () -> currentStatus(kv, codec.json(), settings.keys()),
-                    () -> etcdReachable(kv), registry, codec.json(), settings.artifacts());
+                    timeline::points, () -> etcdReachable(kv), registry, codec.json(), settings.artifacts());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot serve HTTP on " + settings.http() + ": " + e.getMessage(), e);
         }

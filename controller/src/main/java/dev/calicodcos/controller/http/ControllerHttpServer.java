@@ -27,7 +27,8 @@ import java.util.function.Supplier;
 public final class ControllerHttpServer implements AutoCloseable {
     private final HttpServer server;
 
-    public ControllerHttpServer(InetSocketAddress address, String cluster, Supplier<ClusterStatus> status, BooleanSupplier ready,
+    public ControllerHttpServer(InetSocketAddress address, String cluster, Supplier<ClusterStatus> status,
+                                Supplier<List<RolloutTimeline.Point>> timeline, BooleanSupplier ready,
                                 PrometheusMeterRegistry registry, ObjectMapper json, List<Artifact> artifacts) throws IOException {
         server = HttpServer.create(address, 64);
         server.setExecutor(Executors.newFixedThreadPool(4, r -> {
@@ -43,6 +44,7 @@ public final class ControllerHttpServer implements AutoCloseable {
         server.createContext("/metrics", ex -> send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
         server.createContext("/api/v1/status", ex -> send(ex, 200, "application/json", json.writeValueAsString(status.get())));
         server.createContext("/api/v1/agents", ex -> send(ex, 200, "application/json", json.writeValueAsString(status.get().agents())));
+        server.createContext("/api/v1/timeline", ex -> send(ex, 200, "application/json", json.writeValueAsString(timeline.get())));
         Map<String, Artifact> byPath = new HashMap<>();
         for (Artifact artifact : artifacts) {
             byPath.put(artifact.urlPath(), artifact);
@@ -68,7 +70,7 @@ public final class ControllerHttpServer implements AutoCloseable {
                 send(ex, 404, "text/plain; charset=utf-8", "not found\n");
                 return;
             }
-            send(ex, 200, "text/html; charset=utf-8", StatusPage.render(cluster, status.get()));
+            send(ex, 200, "text/html; charset=utf-8", StatusPage.render(cluster));
         });
     }
 

@@ -15,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,7 +42,7 @@ class ArtifactServingTest {
         random.nextBytes(runtimeBytes);
         artifacts = NodeArtifacts.of(Files.write(dir.resolve("calico-dcos.jar"), jarBytes),
                 Files.write(dir.resolve("calico-dcos-runtime-0.1.0-linux-x64.tar.gz"), runtimeBytes));
-        server = new ControllerHttpServer(new InetSocketAddress("127.0.0.1", 0), "default", ClusterStatus::empty, () -> true,
+        server = new ControllerHttpServer(new InetSocketAddress("127.0.0.1", 0), "default", ClusterStatus::empty, List::of, () -> true,
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), new ObjectMapper(), artifacts.all());
         server.start();
     }
