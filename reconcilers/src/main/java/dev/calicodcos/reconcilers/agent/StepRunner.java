@@ -4,7 +4,6 @@ import dev.calicodcos.model.agent.AgentPlan;
 import dev.calicodcos.model.agent.AgentReport;
 import dev.calicodcos.model.agent.StepPhase;
 import dev.calicodcos.model.agent.StepReport;
-import dev.calicodcos.model.spec.CalicoClusterSpec;
 import dev.calicodcos.model.spec.StepName;
 import dev.calicodcos.reconcilers.host.StepFailure;
 import dev.calicodcos.reconcilers.step.RestartGate;
@@ -62,7 +61,7 @@ public final class StepRunner {
         Collections.reverse(reversed);
         boolean blocked = false;
         for (StepReconciler step : reversed) {
-            if (plan.uninstall() || !enabled(plan.spec(), step.name())) {
+            if (plan.uninstall() || !step.name().enabledIn(plan.spec())) {
                 StepOutcome outcome = blocked ? pending(plan, step, "waiting for a later step's removal")
                         : mayStart(plan, step) ? attempt(() -> step.remove(context), plan, step) : paused(plan, step, previous);
                 outcomes.put(step.name(), outcome);
@@ -72,7 +71,7 @@ public final class StepRunner {
         if (!plan.uninstall()) {
             Optional<StepName> waitingFor = Optional.empty();
             for (StepReconciler step : steps) {
-                if (!enabled(plan.spec(), step.name())) {
+                if (!step.name().enabledIn(plan.spec())) {
                     continue;
                 }
                 StepOutcome outcome = waitingFor.isPresent() ? pending(plan, step, "waiting for step " + waitingFor.get())
@@ -116,16 +115,6 @@ public final class StepRunner {
 
     private static String hashOf(AgentPlan plan, StepReconciler step) {
         return plan.stepHashes().getOrDefault(step.name(), "");
-    }
-
-    static boolean enabled(CalicoClusterSpec spec, StepName step) {
-        return switch (step) {
-            case ETCD_PROXY -> spec.etcdProxy().enabled();
-            case DOCKER_CLUSTER_STORE -> spec.dockerClusterStore().enabled();
-            case CNI -> spec.cni().enabled();
-            case LIBNETWORK -> spec.libnetwork().enabled();
-            case NODE -> spec.node().enabled();
-        };
     }
 
     private AgentReport report(AgentPlan plan, PreflightResult pre, Map<StepName, StepOutcome> outcomes,
