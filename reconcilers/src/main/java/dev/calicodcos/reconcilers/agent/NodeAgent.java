@@ -2,8 +2,6 @@ package dev.calicodcos.reconcilers.agent;
 
 import dev.calicodcos.model.agent.AgentPlan;
 import dev.calicodcos.model.agent.AgentReport;
-import dev.calicodcos.model.agent.StepPhase;
-import dev.calicodcos.model.agent.StepReport;
 import dev.calicodcos.model.codec.SpecCodec;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
@@ -12,7 +10,6 @@ import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.support.CloseableClient;
-import io.github.resilience4j.core.IntervalFunction;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * runs a {@link StepRunner} pass, and writes the {@code AgentReport} under a kept-alive lease, so a
  * node agent that dies stops being reported. It owns all timing: settled steps are re-observed
  * every {@code resync} (drift repair), busy ones every {@code busyRecheck}, and failures are
- * retried with exponential backoff.
+ * retried as {@link PassTiming} says: with exponential backoff when waiting can fix them, slowly when
+ * only a person can.
  *
  * <p>Use: {@code new NodeAgent(...)} then {@link #run()} on a thread of your own (it returns after
  * {@link #close()}). The etcd client is the caller's and is not closed here.
@@ -44,7 +42,7 @@ public final class NodeAgent implements AutoCloseable {
     private final Client etcd;
     private final StepRunner runner;
     private final SpecCodec codec;
-    private final IntervalFunction backoff = IntervalFunction.ofExponentialBackoff(Duration.ofMillis(500), 2.0, Duration.ofMinutes(2));
+    private final PassTiming timing;
     private final Semaphore wake = new Semaphore(0);
     private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -54,7 +52,6 @@ public final class NodeAgent implements AutoCloseable {
     private volatile Optional<AgentReport> lastReport = Optional.empty();
     private long leaseId;
     private CloseableClient keepAlive;
-    private int failedPasses;
     private Optional<String> published = Optional.empty();
 
     public NodeAgent(NodeAgentConfig config, Client etcd, StepRunner runner, SpecCodec codec) {
@@ -62,6 +59,7 @@ public final class NodeAgent implements AutoCloseable {
         this.etcd = etcd;
         this.runner = runner;
         this.codec = codec;
+        this.timing = new PassTiming(config);
     }
 
     /** Runs passes until {@link #close()}; never throws for a failing step or a lost etcd. */
@@ -93,26 +91,16 @@ public final class NodeAgent implements AutoCloseable {
         try {
             Optional<AgentPlan> plan = readPlan();
             if (plan.isEmpty()) {
-                return config.resync(); // the watch wakes us when the leader writes one
+                return timing.withoutPlan();
             }
             AgentReport report = runner.runOnce(plan.get(), lastReport);
             lastReport = Optional.of(report);
             publish(report);
-            return nextDelay(report);
+            return timing.after(report);
         } catch (RuntimeException e) {
             LOG.error("node agent pass failed, retrying agent={}", config.agentId(), e);
-            return Duration.ofMillis(backoff.apply(++failedPasses));
+            return timing.afterError();
         }
-    }
-
-    private Duration nextDelay(AgentReport report) {
-        List<StepPhase> phases = report.steps().values().stream().map(StepReport::phase).toList();
-        if (phases.contains(StepPhase.FAILED)) {
-            return Duration.ofMillis(backoff.apply(++failedPasses));
-        }
-        failedPasses = 0;
-        boolean busy = phases.stream().anyMatch(p -> !p.settled() && p != StepPhase.BLOCKED);
-        return busy ? config.busyRecheck() : config.resync();
     }
 
     private Optional<AgentPlan> readPlan() {

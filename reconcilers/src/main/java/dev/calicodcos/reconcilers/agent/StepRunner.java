@@ -3,6 +3,7 @@ package dev.calicodcos.reconcilers.agent;
 import dev.calicodcos.model.agent.AgentPlan;
 import dev.calicodcos.model.agent.AgentReport;
 import dev.calicodcos.model.agent.StepPhase;
+import dev.calicodcos.model.agent.StepReason;
 import dev.calicodcos.model.agent.StepReport;
 import dev.calicodcos.model.spec.StepName;
 import dev.calicodcos.reconcilers.host.StepFailure;
@@ -51,9 +52,10 @@ public final class StepRunner {
         StepContext context = new StepContext(plan, pre.facts(), pre.ipProblem());
         Map<StepName, StepOutcome> outcomes = new EnumMap<>(StepName.class);
         if (!pre.blockers().isEmpty()) {
+            String why = String.join("; ", blockerTexts(pre));
             for (StepReconciler step : steps) {
                 outcomes.put(step.name(), new StepOutcome(StepPhase.BLOCKED, hashOf(plan, step), Optional.empty(),
-                        Optional.of("NativeCalico"), String.join("; ", pre.blockers())));
+                        Optional.of(pre.blockers().get(0).reason()), why));
             }
             return report(plan, pre, outcomes, previous);
         }
@@ -92,7 +94,9 @@ public final class StepRunner {
 
     private StepOutcome paused(AgentPlan plan, StepReconciler step, Optional<AgentReport> previous) {
         return previous.map(r -> r.steps().get(step.name()))
-                .map(r -> new StepOutcome(r.phase(), r.desiredHash(), r.observedHash(), r.reason(), r.message()))
+                // this runner wrote the previous report, so its reasons are all known tokens
+                .map(r -> new StepOutcome(r.phase(), r.desiredHash(), r.observedHash(), r.reason().flatMap(StepReason::fromToken),
+                        r.message()))
                 .orElseGet(() -> pending(plan, step, "plan paused"));
     }
 
@@ -104,7 +108,7 @@ public final class StepRunner {
             return StepOutcome.failed(hashOf(plan, step), Optional.empty(), failure.reason(), failure.getMessage());
         } catch (RuntimeException unexpected) {
             LOG.error("step crashed step={}", step.name(), unexpected);
-            return StepOutcome.failed(hashOf(plan, step), Optional.empty(), "Internal",
+            return StepOutcome.failed(hashOf(plan, step), Optional.empty(), StepReason.INTERNAL,
                     unexpected.getClass().getSimpleName() + ": " + unexpected.getMessage());
         }
     }
@@ -124,9 +128,14 @@ public final class StepRunner {
         outcomes.forEach((name, o) -> {
             Optional<StepReport> before = previous.map(r -> r.steps().get(name));
             Instant since = before.filter(b -> b.phase() == o.phase()).map(StepReport::since).orElse(now);
-            reports.put(name, new StepReport(o.phase(), o.desiredHash(), o.observedHash(), o.reason(), o.message(), since));
+            reports.put(name, new StepReport(o.phase(), o.desiredHash(), o.observedHash(), o.reason().map(StepReason::token),
+                    o.message(), since));
         });
-        return new AgentReport(plan.agentId(), version, revisionReached(plan, outcomes, previous), pre.facts(), pre.blockers(), reports, now);
+        return new AgentReport(plan.agentId(), version, revisionReached(plan, outcomes, previous), pre.facts(), blockerTexts(pre), reports, now);
+    }
+
+    private static List<String> blockerTexts(PreflightResult pre) {
+        return pre.blockers().stream().map(PreflightResult.Blocker::text).toList();
     }
 
     /**
