@@ -3,6 +3,7 @@ package dev.calicodcos.reconcilers.agent;
 import dev.calicodcos.model.agent.AgentPlan;
 import dev.calicodcos.model.agent.AgentReport;
 import dev.calicodcos.model.codec.SpecCodec;
+import dev.calicodcos.reconcilers.log.FailureLog;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
@@ -22,6 +23,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * The node agent loop: reads this agent's {@code AgentPlan} from etcd (and wakes when it changes),
@@ -43,6 +45,7 @@ public final class NodeAgent implements AutoCloseable {
     private final StepRunner runner;
     private final SpecCodec codec;
     private final PassTiming timing;
+    private final FailureLog passFailures = new FailureLog(LOG);
     private final Semaphore wake = new Semaphore(0);
     private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -91,15 +94,19 @@ public final class NodeAgent implements AutoCloseable {
         try {
             Optional<AgentPlan> plan = readPlan();
             if (plan.isEmpty()) {
+                passFailures.succeeded();
                 return timing.withoutPlan();
             }
             AgentReport report = runner.runOnce(plan.get(), lastReport);
             lastReport = Optional.of(report);
             publish(report);
+            passFailures.succeeded();
             return timing.after(report);
         } catch (RuntimeException e) {
-            LOG.error("node agent pass failed, retrying agent={}", config.agentId(), e);
-            return timing.afterError();
+            Duration wait = timing.afterError();
+            passFailures.failed(Level.ERROR, "node agent pass failed, retrying agent=" + config.agentId()
+                    + " in=" + wait.toMillis() + "ms", e);
+            return wait;
         }
     }
 

@@ -7,6 +7,7 @@ import dev.calicodcos.model.agent.StepReason;
 import dev.calicodcos.model.agent.StepReport;
 import dev.calicodcos.model.spec.StepName;
 import dev.calicodcos.reconcilers.host.StepFailure;
+import dev.calicodcos.reconcilers.log.FailureLog;
 import dev.calicodcos.reconcilers.step.RestartGate;
 import dev.calicodcos.reconcilers.step.StepContext;
 import dev.calicodcos.reconcilers.step.StepOutcome;
@@ -22,6 +23,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * One pass over the five steps for one plan: pre-flight, then removal of disabled steps (reverse
@@ -37,6 +39,7 @@ public final class StepRunner {
     private final RestartGate gate;
     private final Clock clock;
     private final String version;
+    private final Map<StepName, FailureLog> failures = new EnumMap<>(StepName.class);
 
     /** @param steps one per {@link StepName}, in step order */
     public StepRunner(List<StepReconciler> steps, Preflight preflight, RestartGate gate, Clock clock, String version) {
@@ -45,6 +48,9 @@ public final class StepRunner {
         this.gate = gate;
         this.clock = clock;
         this.version = version;
+        for (StepName name : StepName.values()) {
+            failures.put(name, new FailureLog(LOG));
+        }
     }
 
     public AgentReport runOnce(AgentPlan plan, Optional<AgentReport> previous) {
@@ -101,13 +107,16 @@ public final class StepRunner {
     }
 
     private StepOutcome attempt(Supplier<StepOutcome> action, AgentPlan plan, StepReconciler step) {
+        FailureLog log = failures.get(step.name());
         try {
-            return action.get();
+            StepOutcome outcome = action.get();
+            log.succeeded();
+            return outcome;
         } catch (StepFailure failure) {
-            LOG.warn("step failed step={} reason={} message={}", step.name(), failure.reason(), failure.getMessage());
+            log.failed(Level.WARN, "step failed step=" + step.name() + " reason=" + failure.reason(), failure);
             return StepOutcome.failed(hashOf(plan, step), Optional.empty(), failure.reason(), failure.getMessage());
         } catch (RuntimeException unexpected) {
-            LOG.error("step crashed step={}", step.name(), unexpected);
+            log.failed(Level.ERROR, "step crashed step=" + step.name() + " reason=" + StepReason.INTERNAL, unexpected);
             return StepOutcome.failed(hashOf(plan, step), Optional.empty(), StepReason.INTERNAL,
                     unexpected.getClass().getSimpleName() + ": " + unexpected.getMessage());
         }
