@@ -7,6 +7,7 @@ import dev.calicodcos.model.agent.AgentFacts;
 import dev.calicodcos.model.agent.AgentPlan;
 import dev.calicodcos.model.agent.RestartGrant;
 import dev.calicodcos.model.agent.StepPhase;
+import dev.calicodcos.model.agent.StepReason;
 import dev.calicodcos.model.spec.StepName;
 import dev.calicodcos.reconcilers.host.RootedFiles;
 import dev.calicodcos.reconcilers.step.CrashPoints;
@@ -92,7 +93,7 @@ class RestartGateTest {
         RestartGate.Progress progress = gate.progress(StepName.DOCKER_CLUSTER_STORE, "docker", "h1", granted);
 
         assertThat(progress).isInstanceOfSatisfying(RestartGate.Progress.Waiting.class,
-                w -> assertThat(w.outcome().reason()).contains("ServiceNotActive"));
+                w -> assertThat(w.outcome().reason()).contains(StepReason.SERVICE_NOT_ACTIVE));
         assertThat(services.calls()).containsExactly("restart docker");
     }
 }

@@ -1,5 +1,6 @@
 package dev.calicodcos.reconcilers;
 
+import dev.calicodcos.model.agent.StepReason;
 import dev.calicodcos.reconcilers.host.ContainerSpec;
 import dev.calicodcos.reconcilers.host.ContainerState;
 import dev.calicodcos.reconcilers.host.DockerEngine;
@@ -60,6 +61,6 @@ public final class StubDockerEngine implements DockerEngine {
     }
 
     private String running() {
-        return version.orElseThrow(() -> new StepFailure("DockerNotRunning", "docker does not answer"));
+        return version.orElseThrow(() -> new StepFailure(StepReason.DOCKER_NOT_RUNNING, "docker does not answer"));
     }
 }

@@ -4,6 +4,7 @@ import static dev.calicodcos.reconcilers.TestHost.plan;
 import static dev.calicodcos.reconcilers.TestHost.step;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.spi.ILoggingEvent;
 import dev.calicodcos.model.agent.AgentPlan;
 import dev.calicodcos.model.agent.AgentReport;
 import dev.calicodcos.model.agent.StepPhase;
@@ -22,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -106,5 +108,24 @@ class StubbedAgentTest {
         assertThat(step(report, StepName.DOCKER_CLUSTER_STORE).reason()).contains("DockerNotRunning");
         assertThat(step(report, StepName.NODE).phase()).isEqualTo(StepPhase.PENDING);
         assertThat(step(report, StepName.NODE).message()).contains("dockerClusterStore");
+    }
+
+    @Test
+    void aStepThatKeepsFailingTheSameWayLogsItsStackTraceOnlyTheFirstTime() {
+        StepRunner runner = runner(Optional.empty());
+        AgentPlan plan = plan(TestSpecs.ONLY_DOCKER);
+
+        try (LogCapture logs = LogCapture.of(StepRunner.class)) {
+            Optional<AgentReport> last = Optional.empty();
+            for (int pass = 0; pass < 3; pass++) {
+                last = Optional.of(runner.runOnce(plan, last));
+            }
+
+            List<ILoggingEvent> docker = logs.events().stream()
+                    .filter(e -> e.getFormattedMessage().contains("step=dockerClusterStore")).toList();
+            assertThat(docker).hasSize(3).allSatisfy(e -> assertThat(e.getFormattedMessage())
+                    .contains("reason=DockerNotRunning", "docker does not answer"));
+            assertThat(docker).extracting(e -> e.getThrowableProxy() != null).containsExactly(true, false, false);
+        }
     }
 }

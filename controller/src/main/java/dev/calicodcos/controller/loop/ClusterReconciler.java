@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * One level-triggered pass for one cluster: read the whole world (spec, control, plans, reports,
  * status, agents), plan, and write only what changed, in one transaction fenced by leadership.
  */
-public final class ClusterReconciler {
+public final class ClusterReconciler implements ReconcilePass {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterReconciler.class);
     /** etcd refuses transactions of more than 128 operations by default (--max-txn-ops); one is the fence. */
     static final int MAX_WRITES_PER_TXN = 100;
@@ -75,6 +75,7 @@ public final class ClusterReconciler {
     /** What a pass did. */
     public enum Result { WROTE, UNCHANGED, NO_SPEC, NOT_LEADER }
 
+    @Override
     public Result reconcile(KvStore.Fence fence) {
         Optional<Versioned> stored = kv.get(keys.spec());
         if (stored.isEmpty()) {

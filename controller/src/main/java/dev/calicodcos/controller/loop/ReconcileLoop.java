@@ -2,6 +2,7 @@ package dev.calicodcos.controller.loop;
 
 import dev.calicodcos.controller.election.Leadership;
 import dev.calicodcos.controller.store.KvStore;
+import dev.calicodcos.reconcilers.log.FailureLog;
 import io.github.resilience4j.core.IntervalFunction;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,16 +17,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Runs one {@link ClusterReconciler} pass at a time on one thread. Triggers collapse: however many
- * arrive while a pass is queued, one pass runs. Failures back off exponentially (reset on success);
- * a periodic resync is the safety net. Only the leader's passes write anything.
+ * arrive while a pass is queued, one pass runs. Failures back off exponentially (reset on success),
+ * and a failure that repeats logs its stack trace only the first time; a periodic resync is the safety
+ * net. Only the leader's passes write anything.
  */
 public final class ReconcileLoop implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReconcileLoop.class);
 
-    private final ClusterReconciler reconciler;
+    private final ReconcilePass reconciler;
     private final Leadership leadership;
     private final Duration resync;
     private final Runnable afterPass;
@@ -40,10 +43,11 @@ public final class ReconcileLoop implements AutoCloseable {
     private final MeterRegistry registry;
     private final Timer duration;
     private final Counter errors;
+    private final FailureLog failureLog = new FailureLog(LOG);
     private ScheduledFuture<?> next;
 
     /** @param afterPass runs on the loop thread after every successful pass (the fleet follows the plans) */
-    public ReconcileLoop(ClusterReconciler reconciler, Leadership leadership, Duration resync, MeterRegistry registry, Runnable afterPass) {
+    public ReconcileLoop(ReconcilePass reconciler, Leadership leadership, Duration resync, MeterRegistry registry, Runnable afterPass) {
         this.reconciler = reconciler;
         this.afterPass = afterPass;
         this.leadership = leadership;
@@ -77,6 +81,7 @@ public final class ReconcileLoop implements AutoCloseable {
                 afterPass.run();
             }
             failures.set(0);
+            failureLog.succeeded();
         } catch (Exception e) {
             if (executor.isShutdown()) {
                 return; // closing: the pass was interrupted on purpose
@@ -84,7 +89,7 @@ public final class ReconcileLoop implements AutoCloseable {
             errors.increment();
             int attempt = failures.incrementAndGet();
             wait = Duration.ofMillis(backoff.apply(attempt));
-            LOG.warn("reconcile failed, retrying attempt={} in={}ms error={}", attempt, wait.toMillis(), e.getMessage());
+            failureLog.failed(Level.WARN, "reconcile failed, retrying attempt=" + attempt + " in=" + wait.toMillis() + "ms", e);
         }
         schedule(wait);
     }

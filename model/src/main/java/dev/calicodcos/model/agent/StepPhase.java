@@ -12,7 +12,10 @@ public enum StepPhase {
     RESTARTING,
     /** Observed state equals desired state. */
     DONE,
-    /** Could not converge; the message says why, the step is retried with backoff. */
+    /**
+     * Could not converge; the reason and message say why. Retried soon, with backoff, when waiting can
+     * fix it ({@link StepReason#retryable()}); otherwise looked at again only slowly.
+     */
     FAILED,
     /** Cannot exist on this agent (e.g. Docker ≥ 23 has no cluster store); nothing touched. */
     UNSUPPORTED,

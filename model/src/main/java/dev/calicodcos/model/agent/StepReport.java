@@ -8,7 +8,8 @@ import java.util.Optional;
  *
  * @param desiredHash  hash of the rendered desired state (spec inputs plus this agent's facts)
  * @param observedHash hash of what is on the host, when it could be observed
- * @param reason       a machine-readable reason for FAILED, UNSUPPORTED and BLOCKED (e.g. {@code DockerTooNew})
+ * @param reason       for FAILED, UNSUPPORTED, BLOCKED and AWAITING_RESTART: a {@link StepReason#token()} such as
+ *                     {@code DockerTooNew}; a plain string, so a reason of another node-agent version passes through
  * @param since        when the step entered this phase
  */
 public record StepReport(

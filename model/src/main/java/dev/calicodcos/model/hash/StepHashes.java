@@ -2,12 +2,10 @@ package dev.calicodcos.model.hash;
 
 import dev.calicodcos.model.codec.SpecCodec;
 import dev.calicodcos.model.spec.CalicoClusterSpec;
-import dev.calicodcos.model.spec.CniStep;
 import dev.calicodcos.model.spec.DockerClusterStoreStep;
 import dev.calicodcos.model.spec.EtcdConnection;
-import dev.calicodcos.model.spec.LibnetworkStep;
-import dev.calicodcos.model.spec.NodeStep;
 import dev.calicodcos.model.spec.StepName;
+import dev.calicodcos.model.spec.StepSection;
 import dev.calicodcos.model.spec.TlsFiles;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -58,19 +56,18 @@ public final class StepHashes {
 
     /** The inputs each step depends on; the table in the README ("Step hashes") mirrors this. */
     public static Object inputsOf(StepName step, CalicoClusterSpec spec) {
+        StepSection section = step.section(spec);
+        if (!section.enabled()) {
+            return Disabled.INSTANCE;
+        }
         return switch (step) {
-            case ETCD_PROXY -> spec.etcdProxy().enabled() ? spec.etcdProxy() : Disabled.INSTANCE;
+            case ETCD_PROXY -> section; // its upstream is a setting of its own, not spec.etcd
             case DOCKER_CLUSTER_STORE -> dockerInputs(spec.dockerClusterStore(), spec.etcd());
-            case CNI -> spec.cni().enabled() ? new CniInputs(spec.cni(), spec.etcd()) : Disabled.INSTANCE;
-            case LIBNETWORK -> spec.libnetwork().enabled() ? new LibnetworkInputs(spec.libnetwork(), spec.etcd()) : Disabled.INSTANCE;
-            case NODE -> spec.node().enabled() ? new NodeInputs(spec.node(), spec.etcd()) : Disabled.INSTANCE;
+            case CNI, LIBNETWORK, NODE -> new WithEtcd(section, spec.etcd());
         };
     }
 
     private static Object dockerInputs(DockerClusterStoreStep step, EtcdConnection etcd) {
-        if (!step.enabled()) {
-            return Disabled.INSTANCE;
-        }
         // An explicit store ignores the etcd settings; a derived one is built from them.
         boolean derived = step.clusterStore().isEmpty();
         return new DockerInputs(step,
@@ -84,9 +81,6 @@ public final class StepHashes {
 
     record DockerInputs(DockerClusterStoreStep step, List<String> etcdEndpoints, Optional<TlsFiles> etcdTls) {}
 
-    record CniInputs(CniStep step, EtcdConnection etcd) {}
-
-    record LibnetworkInputs(LibnetworkStep step, EtcdConnection etcd) {}
-
-    record NodeInputs(NodeStep step, EtcdConnection etcd) {}
+    /** A step's section with the cluster's etcd connection it hands to Calico (serialized by the section's own type). */
+    record WithEtcd(StepSection step, EtcdConnection etcd) {}
 }

@@ -11,7 +11,7 @@ public record CniStep(
         int mtu,
         LogLevel logLevel,
         Ipam ipam,
-        AgentRestart agentRestart) {
+        AgentRestart agentRestart) implements StepSection {
 
     public record Plugins(Download calico, Download calicoIpam) {}
 

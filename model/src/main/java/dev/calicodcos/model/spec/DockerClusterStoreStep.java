@@ -9,7 +9,7 @@ public record DockerClusterStoreStep(
         Optional<String> clusterAdvertise,
         ApplyMethod applyMethod,
         boolean takeOver,
-        String daemonConfig) {
+        String daemonConfig) implements StepSection {
 
     public enum ApplyMethod {
         @JsonProperty("reload") RELOAD,

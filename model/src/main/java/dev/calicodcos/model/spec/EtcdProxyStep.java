@@ -13,7 +13,7 @@ public record EtcdProxyStep(
         String listenAddress,
         Optional<TlsFiles> upstreamTls,
         EtcdBinary binary,
-        Optional<Resources> resources) {
+        Optional<Resources> resources) implements StepSection {
 
     public enum Mode {
         @JsonProperty("gateway") GATEWAY,

@@ -1,3 +1,3 @@
 package dev.calicodcos.model.spec;
 
-public record LibnetworkStep(boolean enabled, String image, boolean privileged) {}
+public record LibnetworkStep(boolean enabled, String image, boolean privileged) implements StepSection {}

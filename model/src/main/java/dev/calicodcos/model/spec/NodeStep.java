@@ -12,7 +12,7 @@ public record NodeStep(
         boolean ignoreLooseRpf,
         String ipDetection,
         Map<String, String> env,
-        Optional<Resources> resources) {
+        Optional<Resources> resources) implements StepSection {
 
     /** Set by the step itself; a user value would silently fight the rendered one. */
     public static final Set<String> MANAGED_ENV = Set.of(

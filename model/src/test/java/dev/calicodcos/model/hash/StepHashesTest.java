@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -100,6 +101,17 @@ class StepHashesTest {
         Set<StepName> changed = old.keySet().stream().filter(s -> !old.get(s).equals(now.get(s)))
                 .collect(Collectors.toCollection(() -> EnumSet.noneOf(StepName.class)));
         assertThat(changed).isEqualTo(expected);
+    }
+
+    /** A controller upgrade that changed these would re-run every step on every agent of an unchanged spec. */
+    @Test
+    void theHashesOfTheDefaultSpecDoNotChangeBetweenReleases() {
+        assertThat(hashes.of(Specs.minimal().spec())).containsExactlyInAnyOrderEntriesOf(Map.of(
+                ETCD_PROXY, "167e5006507a7309b3703d3a647c813e42aa787aee768a6b9fa1ff3bd7a59385",
+                DOCKER_CLUSTER_STORE, "e69a665d6da3e279842636896a39e3bd3b8f7cd0767a3b5c49f3c653533af1d2",
+                CNI, "fa67efb2e38ae29787e100cacfa4eafc5016421b8c8a206a5359744f8a4a2027",
+                LIBNETWORK, "22ec36ef7d375b2a0c57379465920f014078b3975e01178f2a2f835ccbbe1c73",
+                NODE, "eabd768dc0abf27fc3cc3d439249e741e911e1ac13a29c00c3047aaad9aab9e4"));
     }
 
     @ParameterizedTest(name = "{1}")

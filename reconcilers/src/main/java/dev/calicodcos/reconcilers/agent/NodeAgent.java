@@ -2,9 +2,8 @@ package dev.calicodcos.reconcilers.agent;
 
 import dev.calicodcos.model.agent.AgentPlan;
 import dev.calicodcos.model.agent.AgentReport;
-import dev.calicodcos.model.agent.StepPhase;
-import dev.calicodcos.model.agent.StepReport;
 import dev.calicodcos.model.codec.SpecCodec;
+import dev.calicodcos.reconcilers.log.FailureLog;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
@@ -12,7 +11,6 @@ import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.support.CloseableClient;
-import io.github.resilience4j.core.IntervalFunction;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,13 +23,15 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * The node agent loop: reads this agent's {@code AgentPlan} from etcd (and wakes when it changes),
  * runs a {@link StepRunner} pass, and writes the {@code AgentReport} under a kept-alive lease, so a
  * node agent that dies stops being reported. It owns all timing: settled steps are re-observed
  * every {@code resync} (drift repair), busy ones every {@code busyRecheck}, and failures are
- * retried with exponential backoff.
+ * retried as {@link PassTiming} says: with exponential backoff when waiting can fix them, slowly when
+ * only a person can.
  *
  * <p>Use: {@code new NodeAgent(...)} then {@link #run()} on a thread of your own (it returns after
  * {@link #close()}). The etcd client is the caller's and is not closed here.
@@ -44,7 +44,8 @@ public final class NodeAgent implements AutoCloseable {
     private final Client etcd;
     private final StepRunner runner;
     private final SpecCodec codec;
-    private final IntervalFunction backoff = IntervalFunction.ofExponentialBackoff(Duration.ofMillis(500), 2.0, Duration.ofMinutes(2));
+    private final PassTiming timing;
+    private final FailureLog passFailures = new FailureLog(LOG);
     private final Semaphore wake = new Semaphore(0);
     private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -54,7 +55,6 @@ public final class NodeAgent implements AutoCloseable {
     private volatile Optional<AgentReport> lastReport = Optional.empty();
     private long leaseId;
     private CloseableClient keepAlive;
-    private int failedPasses;
     private Optional<String> published = Optional.empty();
 
     public NodeAgent(NodeAgentConfig config, Client etcd, StepRunner runner, SpecCodec codec) {
@@ -62,6 +62,7 @@ public final class NodeAgent implements AutoCloseable {
         this.etcd = etcd;
         this.runner = runner;
         this.codec = codec;
+        this.timing = new PassTiming(config);
     }
 
     /** Runs passes until {@link #close()}; never throws for a failing step or a lost etcd. */
@@ -93,26 +94,20 @@ public final class NodeAgent implements AutoCloseable {
         try {
             Optional<AgentPlan> plan = readPlan();
             if (plan.isEmpty()) {
-                return config.resync(); // the watch wakes us when the leader writes one
+                passFailures.succeeded();
+                return timing.withoutPlan();
             }
             AgentReport report = runner.runOnce(plan.get(), lastReport);
             lastReport = Optional.of(report);
             publish(report);
-            return nextDelay(report);
+            passFailures.succeeded();
+            return timing.after(report);
         } catch (RuntimeException e) {
-            LOG.error("node agent pass failed, retrying agent={}", config.agentId(), e);
-            return Duration.ofMillis(backoff.apply(++failedPasses));
+            Duration wait = timing.afterError();
+            passFailures.failed(Level.ERROR, "node agent pass failed, retrying agent=" + config.agentId()
+                    + " in=" + wait.toMillis() + "ms", e);
+            return wait;
         }
-    }
-
-    private Duration nextDelay(AgentReport report) {
-        List<StepPhase> phases = report.steps().values().stream().map(StepReport::phase).toList();
-        if (phases.contains(StepPhase.FAILED)) {
-            return Duration.ofMillis(backoff.apply(++failedPasses));
-        }
-        failedPasses = 0;
-        boolean busy = phases.stream().anyMatch(p -> !p.settled() && p != StepPhase.BLOCKED);
-        return busy ? config.busyRecheck() : config.resync();
     }
 
     private Optional<AgentPlan> readPlan() {

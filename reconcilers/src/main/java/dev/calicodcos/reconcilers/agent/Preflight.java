@@ -3,6 +3,7 @@ package dev.calicodcos.reconcilers.agent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.calicodcos.model.agent.AgentFacts;
+import dev.calicodcos.model.agent.StepReason;
 import dev.calicodcos.reconcilers.host.CommandResult;
 import dev.calicodcos.reconcilers.host.DockerEngine;
 import dev.calicodcos.reconcilers.host.HostCommands;
@@ -46,7 +47,7 @@ public final class Preflight {
     }
 
     public PreflightResult run() {
-        List<String> blockers = new ArrayList<>();
+        List<PreflightResult.Blocker> blockers = new ArrayList<>();
         Optional<String> ipProblem = Optional.empty();
         Optional<String> ip = Optional.empty();
         if (!files.isRegularFile(DETECT_IP)) {
@@ -65,8 +66,8 @@ public final class Preflight {
         boolean nativeCalico = files.isRegularFile(NATIVE_CALICO_FLAG)
                 || dcosVersion.flatMap(v -> Versions.atLeast(v, 2, 1)).orElse(false);
         if (nativeCalico) {
-            blockers.add("NativeCalico: this DC/OS (" + dcosVersion.orElse("calico_enabled is set")
-                    + ") ships its own Calico; calico-dcos stands down on this agent");
+            blockers.add(new PreflightResult.Blocker(StepReason.NATIVE_CALICO, "this DC/OS ("
+                    + dcosVersion.orElse("calico_enabled is set") + ") ships its own Calico; calico-dcos stands down on this agent"));
         }
         AgentFacts facts = new AgentFacts(nodeName, ip, dockerVersion(), mesosVersion(), dcosVersion,
                 files.isRegularFile(PUBLIC_ROLE), nativeCalico);

@@ -1,6 +1,8 @@
 package dev.calicodcos.reconcilers.agent;
 
 import dev.calicodcos.model.agent.AgentFacts;
+import dev.calicodcos.model.agent.StepPhase;
+import dev.calicodcos.model.agent.StepReason;
 import java.util.List;
 import java.util.Optional;
 
@@ -10,8 +12,19 @@ import java.util.Optional;
  * @param blockers  conditions that stop every step (e.g. a DC/OS with its own Calico)
  * @param ipProblem why detect_ip gave no IP, when it did not
  */
-public record PreflightResult(AgentFacts facts, List<String> blockers, Optional<String> ipProblem) {
+public record PreflightResult(AgentFacts facts, List<Blocker> blockers, Optional<String> ipProblem) {
     public PreflightResult {
         blockers = List.copyOf(blockers);
+    }
+
+    /** A condition that stops every step; {@link #text()} is what the report's {@code blockers} list says. */
+    public record Blocker(StepReason reason, String message) {
+        public Blocker {
+            reason.requirePhase(StepPhase.BLOCKED);
+        }
+
+        public String text() {
+            return reason.token() + ": " + message;
+        }
     }
 }

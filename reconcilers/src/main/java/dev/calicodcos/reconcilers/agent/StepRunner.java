@@ -3,10 +3,11 @@ package dev.calicodcos.reconcilers.agent;
 import dev.calicodcos.model.agent.AgentPlan;
 import dev.calicodcos.model.agent.AgentReport;
 import dev.calicodcos.model.agent.StepPhase;
+import dev.calicodcos.model.agent.StepReason;
 import dev.calicodcos.model.agent.StepReport;
-import dev.calicodcos.model.spec.CalicoClusterSpec;
 import dev.calicodcos.model.spec.StepName;
 import dev.calicodcos.reconcilers.host.StepFailure;
+import dev.calicodcos.reconcilers.log.FailureLog;
 import dev.calicodcos.reconcilers.step.RestartGate;
 import dev.calicodcos.reconcilers.step.StepContext;
 import dev.calicodcos.reconcilers.step.StepOutcome;
@@ -22,6 +23,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * One pass over the five steps for one plan: pre-flight, then removal of disabled steps (reverse
@@ -37,6 +39,7 @@ public final class StepRunner {
     private final RestartGate gate;
     private final Clock clock;
     private final String version;
+    private final Map<StepName, FailureLog> failures = new EnumMap<>(StepName.class);
 
     /** @param steps one per {@link StepName}, in step order */
     public StepRunner(List<StepReconciler> steps, Preflight preflight, RestartGate gate, Clock clock, String version) {
@@ -45,6 +48,9 @@ public final class StepRunner {
         this.gate = gate;
         this.clock = clock;
         this.version = version;
+        for (StepName name : StepName.values()) {
+            failures.put(name, new FailureLog(LOG));
+        }
     }
 
     public AgentReport runOnce(AgentPlan plan, Optional<AgentReport> previous) {
@@ -52,9 +58,10 @@ public final class StepRunner {
         StepContext context = new StepContext(plan, pre.facts(), pre.ipProblem());
         Map<StepName, StepOutcome> outcomes = new EnumMap<>(StepName.class);
         if (!pre.blockers().isEmpty()) {
+            String why = String.join("; ", blockerTexts(pre));
             for (StepReconciler step : steps) {
                 outcomes.put(step.name(), new StepOutcome(StepPhase.BLOCKED, hashOf(plan, step), Optional.empty(),
-                        Optional.of("NativeCalico"), String.join("; ", pre.blockers())));
+                        Optional.of(pre.blockers().get(0).reason()), why));
             }
             return report(plan, pre, outcomes, previous);
         }
@@ -62,7 +69,7 @@ public final class StepRunner {
         Collections.reverse(reversed);
         boolean blocked = false;
         for (StepReconciler step : reversed) {
-            if (plan.uninstall() || !enabled(plan.spec(), step.name())) {
+            if (plan.uninstall() || !step.name().enabledIn(plan.spec())) {
                 StepOutcome outcome = blocked ? pending(plan, step, "waiting for a later step's removal")
                         : mayStart(plan, step) ? attempt(() -> step.remove(context), plan, step) : paused(plan, step, previous);
                 outcomes.put(step.name(), outcome);
@@ -72,7 +79,7 @@ public final class StepRunner {
         if (!plan.uninstall()) {
             Optional<StepName> waitingFor = Optional.empty();
             for (StepReconciler step : steps) {
-                if (!enabled(plan.spec(), step.name())) {
+                if (!step.name().enabledIn(plan.spec())) {
                     continue;
                 }
                 StepOutcome outcome = waitingFor.isPresent() ? pending(plan, step, "waiting for step " + waitingFor.get())
@@ -93,19 +100,24 @@ public final class StepRunner {
 
     private StepOutcome paused(AgentPlan plan, StepReconciler step, Optional<AgentReport> previous) {
         return previous.map(r -> r.steps().get(step.name()))
-                .map(r -> new StepOutcome(r.phase(), r.desiredHash(), r.observedHash(), r.reason(), r.message()))
+                // this runner wrote the previous report, so its reasons are all known tokens
+                .map(r -> new StepOutcome(r.phase(), r.desiredHash(), r.observedHash(), r.reason().flatMap(StepReason::fromToken),
+                        r.message()))
                 .orElseGet(() -> pending(plan, step, "plan paused"));
     }
 
     private StepOutcome attempt(Supplier<StepOutcome> action, AgentPlan plan, StepReconciler step) {
+        FailureLog log = failures.get(step.name());
         try {
-            return action.get();
+            StepOutcome outcome = action.get();
+            log.succeeded();
+            return outcome;
         } catch (StepFailure failure) {
-            LOG.warn("step failed step={} reason={} message={}", step.name(), failure.reason(), failure.getMessage());
+            log.failed(Level.WARN, "step failed step=" + step.name() + " reason=" + failure.reason(), failure);
             return StepOutcome.failed(hashOf(plan, step), Optional.empty(), failure.reason(), failure.getMessage());
         } catch (RuntimeException unexpected) {
-            LOG.error("step crashed step={}", step.name(), unexpected);
-            return StepOutcome.failed(hashOf(plan, step), Optional.empty(), "Internal",
+            log.failed(Level.ERROR, "step crashed step=" + step.name() + " reason=" + StepReason.INTERNAL, unexpected);
+            return StepOutcome.failed(hashOf(plan, step), Optional.empty(), StepReason.INTERNAL,
                     unexpected.getClass().getSimpleName() + ": " + unexpected.getMessage());
         }
     }
@@ -118,16 +130,6 @@ public final class StepRunner {
         return plan.stepHashes().getOrDefault(step.name(), "");
     }
 
-    static boolean enabled(CalicoClusterSpec spec, StepName step) {
-        return switch (step) {
-            case ETCD_PROXY -> spec.etcdProxy().enabled();
-            case DOCKER_CLUSTER_STORE -> spec.dockerClusterStore().enabled();
-            case CNI -> spec.cni().enabled();
-            case LIBNETWORK -> spec.libnetwork().enabled();
-            case NODE -> spec.node().enabled();
-        };
-    }
-
     private AgentReport report(AgentPlan plan, PreflightResult pre, Map<StepName, StepOutcome> outcomes,
                                Optional<AgentReport> previous) {
         Instant now = clock.instant();
@@ -135,9 +137,14 @@ public final class StepRunner {
         outcomes.forEach((name, o) -> {
             Optional<StepReport> before = previous.map(r -> r.steps().get(name));
             Instant since = before.filter(b -> b.phase() == o.phase()).map(StepReport::since).orElse(now);
-            reports.put(name, new StepReport(o.phase(), o.desiredHash(), o.observedHash(), o.reason(), o.message(), since));
+            reports.put(name, new StepReport(o.phase(), o.desiredHash(), o.observedHash(), o.reason().map(StepReason::token),
+                    o.message(), since));
         });
-        return new AgentReport(plan.agentId(), version, revisionReached(plan, outcomes, previous), pre.facts(), pre.blockers(), reports, now);
+        return new AgentReport(plan.agentId(), version, revisionReached(plan, outcomes, previous), pre.facts(), blockerTexts(pre), reports, now);
+    }
+
+    private static List<String> blockerTexts(PreflightResult pre) {
+        return pre.blockers().stream().map(PreflightResult.Blocker::text).toList();
     }
 
     /**

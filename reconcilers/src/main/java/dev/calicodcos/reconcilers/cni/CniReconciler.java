@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.calicodcos.model.agent.AgentFacts;
+import dev.calicodcos.model.agent.StepReason;
 import dev.calicodcos.model.hash.StepHashes;
 import dev.calicodcos.model.spec.CalicoClusterSpec;
 import dev.calicodcos.model.spec.CniStep;
@@ -109,8 +110,8 @@ public final class CniReconciler implements StepReconciler {
     public StepOutcome reconcile(StepContext context) {
         CniDesired desired = render(context.spec(), context.facts());
         String hash = desired.hash();
-        requireDirectory(desired.pluginsDir(), "CniPluginsDirMissing");
-        requireDirectory(desired.configDir(), "CniConfigDirMissing");
+        requireDirectory(desired.pluginsDir(), StepReason.CNI_PLUGINS_DIR_MISSING);
+        requireDirectory(desired.configDir(), StepReason.CNI_CONFIG_DIR_MISSING);
         Optional<StepOutcome> clash = nameClash(desired);
         if (clash.isPresent()) {
             return clash.get();
@@ -138,10 +139,10 @@ public final class CniReconciler implements StepReconciler {
         return gate.restart(name(), unit, hash, Optional.empty(), context);
     }
 
-    private void requireDirectory(String dir, String reason) {
+    private void requireDirectory(String dir, StepReason reason) {
         if (!files.isDirectory(dir)) {
             throw new StepFailure(reason, dir + " does not exist on this agent; is it a DC/OS agent, and is cni."
-                    + (reason.contains("Plugins") ? "pluginsDir" : "configDir") + " right?");
+                    + (reason == StepReason.CNI_PLUGINS_DIR_MISSING ? "pluginsDir" : "configDir") + " right?");
         }
     }
 
@@ -153,7 +154,7 @@ public final class CniReconciler implements StepReconciler {
             }
             Optional<JsonNode> other = parsedConfig(desired.configDir() + "/" + file);
             if (other.isPresent() && desired.config().get("name").equals(other.get().get("name"))) {
-                return Optional.of(StepOutcome.failed(desired.hash(), Optional.empty(), "CniNetworkNameClash",
+                return Optional.of(StepOutcome.failed(desired.hash(), Optional.empty(), StepReason.CNI_NETWORK_NAME_CLASH,
                         desired.configDir() + "/" + file + " already declares network " + desired.config().get("name")));
             }
         }
@@ -172,7 +173,7 @@ public final class CniReconciler implements StepReconciler {
         byte[] fetched = downloads.fetch(binary.url());
         String actual = StepHashes.sha256(fetched);
         if (binary.sha256().isPresent() && !binary.sha256().get().equals(actual)) {
-            throw new StepFailure("ChecksumMismatch", binary.url() + " has sha256 " + actual + " but the spec expects "
+            throw new StepFailure(StepReason.CHECKSUM_MISMATCH, binary.url() + " has sha256 " + actual + " but the spec expects "
                     + binary.sha256().get() + "; " + path + " left as it was");
         }
         files.write(path, fetched, "rwxr-xr-x");

@@ -1,6 +1,7 @@
 package dev.calicodcos.reconcilers.container;
 
 import dev.calicodcos.model.agent.AgentFacts;
+import dev.calicodcos.model.agent.StepReason;
 import dev.calicodcos.model.spec.CalicoClusterSpec;
 import dev.calicodcos.model.spec.NodeStep;
 import dev.calicodcos.model.spec.StepName;
@@ -48,7 +49,7 @@ public final class NodeReconciler implements StepReconciler {
         env.put("CALICO_LIBNETWORK_ENABLED", "false");
         env.put("ETCD_ENDPOINTS", String.join(",", spec.etcd().endpoints()));
         if (NodeStep.DCOS_DETECT_IP.equals(step.ipDetection())) {
-            env.put("IP", facts.ip().orElseThrow(() -> new StepFailure("DetectIpFailed",
+            env.put("IP", facts.ip().orElseThrow(() -> new StepFailure(StepReason.DETECT_IP_FAILED,
                     "node.ipDetection is dcos-detect-ip but detect_ip gave no IP")));
         } else {
             env.put("IP", "autodetect");
@@ -72,7 +73,7 @@ public final class NodeReconciler implements StepReconciler {
     @Override
     public StepOutcome reconcile(StepContext context) {
         if (NodeStep.DCOS_DETECT_IP.equals(context.spec().node().ipDetection()) && context.facts().ip().isEmpty()) {
-            throw new StepFailure("DetectIpFailed", context.ipProblem().orElse("detect_ip gave no IP")
+            throw new StepFailure(StepReason.DETECT_IP_FAILED, context.ipProblem().orElse("detect_ip gave no IP")
                     + "; calico/node is not started with a guessed IP");
         }
         return containers.converge(render(context.spec(), context.facts()));

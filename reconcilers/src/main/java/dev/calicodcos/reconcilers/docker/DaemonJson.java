@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.calicodcos.model.agent.StepReason;
 import dev.calicodcos.reconcilers.host.StepFailure;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -26,12 +27,12 @@ final class DaemonJson {
             if (tree instanceof ObjectNode object) {
                 return object;
             }
-            throw new StepFailure("DaemonJsonInvalid", path + " is not a JSON object; fix or remove it");
+            throw new StepFailure(StepReason.DAEMON_JSON_INVALID, path + " is not a JSON object; fix or remove it");
         } catch (JsonProcessingException e) {
-            throw new StepFailure("DaemonJsonInvalid", path + " is not valid JSON ("
+            throw new StepFailure(StepReason.DAEMON_JSON_INVALID, path + " is not valid JSON ("
                     + e.getOriginalMessage() + "); fix it by hand, docker will not start with it either", e);
         } catch (java.io.IOException e) {
-            throw new StepFailure("DaemonJsonInvalid", "cannot read " + path + ": " + e.getMessage(), e);
+            throw new StepFailure(StepReason.DAEMON_JSON_INVALID, "cannot read " + path + ": " + e.getMessage(), e);
         }
     }
 

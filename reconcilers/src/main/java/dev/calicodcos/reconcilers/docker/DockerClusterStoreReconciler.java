@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.calicodcos.model.agent.AgentFacts;
+import dev.calicodcos.model.agent.StepReason;
 import dev.calicodcos.model.spec.CalicoClusterSpec;
 import dev.calicodcos.model.spec.DockerClusterStoreStep;
 import dev.calicodcos.model.spec.StepName;
@@ -109,7 +110,7 @@ public final class DockerClusterStoreReconciler implements StepReconciler {
         }
         DockerInfo info = docker.info();
         if (Versions.atLeast(info.serverVersion(), 23, 0).orElse(false)) {
-            return StepOutcome.unsupported(hash, "DockerTooNew",
+            return StepOutcome.unsupported(hash, StepReason.DOCKER_TOO_NEW,
                     "Docker " + info.serverVersion() + " has no cluster store (removed in 23.0); nothing changed");
         }
         ObjectNode current = DaemonJson.parse(desired.daemonConfig(), files.read(desired.daemonConfig()));
@@ -129,7 +130,7 @@ public final class DockerClusterStoreReconciler implements StepReconciler {
             return StepOutcome.done(hash, "docker uses cluster store " + desired.clusterStore());
         }
         if (progress instanceof RestartGate.Progress.Stable) {
-            return StepOutcome.failed(hash, observed, "RestartDidNotApply", "docker was restarted but reports cluster store "
+            return StepOutcome.failed(hash, observed, StepReason.RESTART_DID_NOT_APPLY, "docker was restarted but reports cluster store "
                     + info.clusterStore().orElse("(none)") + " instead of " + desired.clusterStore());
         }
         if (desired.applyMethod() == DockerClusterStoreStep.ApplyMethod.RELOAD && !reloadedAt(hash)) {
@@ -170,7 +171,7 @@ public final class DockerClusterStoreReconciler implements StepReconciler {
         if (ourStores().contains(existing.asText())) {
             return Optional.empty();
         }
-        return Optional.of(StepOutcome.failed(desired.hash(), Optional.empty(), "ClusterStoreConflict",
+        return Optional.of(StepOutcome.failed(desired.hash(), Optional.empty(), StepReason.CLUSTER_STORE_CONFLICT,
                 desired.daemonConfig() + " already has cluster-store " + existing + "; set dockerClusterStore.takeOver"
                         + " to replace it with " + desired.clusterStore()));
     }

@@ -1,5 +1,6 @@
 package dev.calicodcos.reconcilers.etcdproxy;
 
+import dev.calicodcos.model.agent.StepReason;
 import dev.calicodcos.model.hash.StepHashes;
 import dev.calicodcos.model.spec.CalicoClusterSpec;
 import dev.calicodcos.model.spec.EtcdBinary;
@@ -194,7 +195,7 @@ public final class EtcdProxyReconciler implements StepReconciler {
 
     private StepOutcome start(EtcdProxyDesired desired, Optional<byte[]> installed) {
         if (network.accepts(desired.bindAddress())) {
-            return StepOutcome.failed(desired.hash(), Optional.of(observedHash(installed)), "ListenAddressInUse",
+            return StepOutcome.failed(desired.hash(), Optional.of(observedHash(installed)), StepReason.LISTEN_ADDRESS_IN_USE,
                     desired.bindAddress() + " already accepts connections, but " + UNIT + " is not running: another program"
                             + " holds the port (an etcd of its own, or a proxy left by an older calico-dcos node agent)."
                             + " Stop it, or choose another spec.etcdProxy.listenAddress");
@@ -240,7 +241,7 @@ public final class EtcdProxyReconciler implements StepReconciler {
         }
         // Not serving anyway, so a restart disrupts nothing; a v2 proxy also forgets a stale member list.
         services.restart(UNIT);
-        return StepOutcome.failed(desired.hash(), Optional.of(desired.hash()), "EtcdProxyNotAnswering", "requests through "
+        return StepOutcome.failed(desired.hash(), Optional.of(desired.hash()), StepReason.ETCD_PROXY_NOT_ANSWERING, "requests through "
                 + desired.bindAddress() + " kept failing for more than " + GRACE.toSeconds() + "s (" + problem.get()
                 + "); restarted " + UNIT);
     }
@@ -274,7 +275,7 @@ public final class EtcdProxyReconciler implements StepReconciler {
                         "the SRV records " + record + step.discoverySrv());
             }
         }
-        throw new StepFailure("SrvNoRecords", "no etcd client SRV records under " + step.discoverySrv()
+        throw new StepFailure(StepReason.SRV_NO_RECORDS, "no etcd client SRV records under " + step.discoverySrv()
                 + " (looked up " + String.join(", ", SRV_RECORDS.stream().map(r -> r + step.discoverySrv()).toList())
                 + "); is the etcd package running?");
     }
@@ -291,7 +292,7 @@ public final class EtcdProxyReconciler implements StepReconciler {
         byte[] fetched = downloads.fetch(binary.url());
         String actual = StepHashes.sha256(fetched);
         if (binary.sha256().isPresent() && !binary.sha256().get().equals(actual)) {
-            throw new StepFailure("ChecksumMismatch", binary.url() + " has sha256 " + actual + " but the spec expects "
+            throw new StepFailure(StepReason.CHECKSUM_MISMATCH, binary.url() + " has sha256 " + actual + " but the spec expects "
                     + binary.sha256().get());
         }
         byte[] executable = tarball ? TarGz.member(fetched, "etcd") : fetched;

@@ -1,5 +1,6 @@
 package dev.calicodcos.reconcilers.etcdproxy;
 
+import dev.calicodcos.model.agent.StepReason;
 import dev.calicodcos.reconcilers.host.StepFailure;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -54,6 +55,6 @@ record ExecArg(String value, String field) {
     /** The value itself is not repeated: an endpoint may carry credentials. */
     private static StepFailure refused(ExecArg arg, String why) {
         String what = arg.field().isEmpty() ? "the etcd proxy command line" : arg.field();
-        return new StepFailure("UnsafeUnitValue", what + " " + why + "; it is not written into the etcd proxy's systemd unit");
+        return new StepFailure(StepReason.UNSAFE_UNIT_VALUE, what + " " + why + "; it is not written into the etcd proxy's systemd unit");
     }
 }

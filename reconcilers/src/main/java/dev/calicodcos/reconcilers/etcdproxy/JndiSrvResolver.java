@@ -1,5 +1,6 @@
 package dev.calicodcos.reconcilers.etcdproxy;
 
+import dev.calicodcos.model.agent.StepReason;
 import dev.calicodcos.reconcilers.host.StepFailure;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -41,7 +42,7 @@ public final class JndiSrvResolver implements SrvResolver {
         } catch (NameNotFoundException e) {
             return List.of();
         } catch (NamingException e) {
-            throw new StepFailure("SrvLookupFailed", "DNS SRV lookup of " + recordName + " failed: " + e.getMessage(), e);
+            throw new StepFailure(StepReason.SRV_LOOKUP_FAILED, "DNS SRV lookup of " + recordName + " failed: " + e.getMessage(), e);
         }
     }
 

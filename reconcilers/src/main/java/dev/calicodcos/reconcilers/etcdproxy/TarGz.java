@@ -1,5 +1,6 @@
 package dev.calicodcos.reconcilers.etcdproxy;
 
+import dev.calicodcos.model.agent.StepReason;
 import dev.calicodcos.reconcilers.host.StepFailure;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -28,9 +29,9 @@ final class TarGz {
                 }
             }
         } catch (IOException | NumberFormatException e) {
-            throw new StepFailure("DownloadInvalid", "not a readable .tar.gz: " + e.getMessage(), e);
+            throw new StepFailure(StepReason.DOWNLOAD_INVALID, "not a readable .tar.gz: " + e.getMessage(), e);
         }
-        throw new StepFailure("DownloadInvalid", "the tarball has no member " + name);
+        throw new StepFailure(StepReason.DOWNLOAD_INVALID, "the tarball has no member " + name);
     }
 
     private static String field(byte[] header, int offset, int length) {

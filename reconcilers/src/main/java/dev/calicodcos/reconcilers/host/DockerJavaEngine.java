@@ -13,6 +13,7 @@ import com.github.dockerjava.api.model.Volume;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import dev.calicodcos.model.agent.StepReason;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -79,9 +80,9 @@ public final class DockerJavaEngine implements DockerEngine, AutoCloseable {
                     return null;
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
-                    throw new StepFailure("Interrupted", "interrupted while pulling " + image, interrupted);
+                    throw new StepFailure(StepReason.INTERRUPTED, "interrupted while pulling " + image, interrupted);
                 } catch (DockerException pull) {
-                    throw new StepFailure("ImagePullFailed", "cannot pull " + image + ": " + pull.getMessage(), pull);
+                    throw new StepFailure(StepReason.IMAGE_PULL_FAILED, "cannot pull " + image + ": " + pull.getMessage(), pull);
                 }
             }
         });
@@ -135,10 +136,10 @@ public final class DockerJavaEngine implements DockerEngine, AutoCloseable {
         } catch (StepFailure e) {
             throw e;
         } catch (DockerException e) {
-            throw new StepFailure("DockerError", "docker at " + dockerHost + ": " + e.getMessage(), e);
+            throw new StepFailure(StepReason.DOCKER_ERROR, "docker at " + dockerHost + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
             // docker-java wraps connection failures (refused, missing socket) in plain runtime exceptions.
-            throw new StepFailure("DockerNotRunning", "docker at " + dockerHost + " does not answer: " + rootMessage(e), e);
+            throw new StepFailure(StepReason.DOCKER_NOT_RUNNING, "docker at " + dockerHost + " does not answer: " + rootMessage(e), e);
         }
     }
 

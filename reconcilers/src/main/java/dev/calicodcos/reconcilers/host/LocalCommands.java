@@ -1,5 +1,6 @@
 package dev.calicodcos.reconcilers.host;
 
+import dev.calicodcos.model.agent.StepReason;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -27,20 +28,20 @@ public final class LocalCommands implements HostCommands {
             process = builder.redirectInput(ProcessBuilder.Redirect.PIPE).start();
             process.getOutputStream().close();
         } catch (IOException e) {
-            throw new StepFailure("CommandFailed", "cannot run " + argv.get(0) + ": " + e.getMessage(), e);
+            throw new StepFailure(StepReason.COMMAND_FAILED, "cannot run " + argv.get(0) + ": " + e.getMessage(), e);
         }
         CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(process.getInputStream()));
         CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(process.getErrorStream()));
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
-                throw new StepFailure("CommandTimedOut", String.join(" ", argv) + " did not finish within " + timeout);
+                throw new StepFailure(StepReason.COMMAND_TIMED_OUT, String.join(" ", argv) + " did not finish within " + timeout);
             }
             return new CommandResult(process.exitValue(), out.join(), err.join());
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
-            throw new StepFailure("Interrupted", "interrupted while running " + argv.get(0), e);
+            throw new StepFailure(StepReason.INTERRUPTED, "interrupted while running " + argv.get(0), e);
         }
     }
 

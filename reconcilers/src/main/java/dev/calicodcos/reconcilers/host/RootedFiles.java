@@ -1,5 +1,6 @@
 package dev.calicodcos.reconcilers.host;
 
+import dev.calicodcos.model.agent.StepReason;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -80,7 +81,7 @@ public final class RootedFiles implements HostFiles {
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
-            throw new StepFailure("HostFileUnreadable", "cannot read " + hostPath + ": " + e.getMessage(), e);
+            throw new StepFailure(StepReason.HOST_FILE_UNREADABLE, "cannot read " + hostPath + ": " + e.getMessage(), e);
         }
     }
 
@@ -108,7 +109,7 @@ public final class RootedFiles implements HostFiles {
                     PosixFilePermission.OTHERS_EXECUTE));
             Files.setPosixFilePermissions(file, permissions);
         } catch (IOException e) {
-            throw new StepFailure("HostFileUnwritable", "cannot make " + hostPath + " executable: " + e.getMessage(), e);
+            throw new StepFailure(StepReason.HOST_FILE_UNWRITABLE, "cannot make " + hostPath + " executable: " + e.getMessage(), e);
         }
     }
 
@@ -126,7 +127,7 @@ public final class RootedFiles implements HostFiles {
                 Files.deleteIfExists(p);
             }
         } catch (IOException e) {
-            throw new StepFailure("HostFileUnwritable", "cannot delete " + hostDir + ": " + e.getMessage(), e);
+            throw new StepFailure(StepReason.HOST_FILE_UNWRITABLE, "cannot delete " + hostDir + ": " + e.getMessage(), e);
         }
     }
 
@@ -149,7 +150,7 @@ public final class RootedFiles implements HostFiles {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             entries.forEach(p -> names.add(p.getFileName().toString()));
         } catch (IOException e) {
-            throw new StepFailure("HostFileUnreadable", "cannot list " + hostDir + ": " + e.getMessage(), e);
+            throw new StepFailure(StepReason.HOST_FILE_UNREADABLE, "cannot list " + hostDir + ": " + e.getMessage(), e);
         }
         names.sort(null);
         return names;
@@ -163,7 +164,7 @@ public final class RootedFiles implements HostFiles {
             return false;
         }
         if (!Files.isDirectory(target.getParent())) {
-            throw new StepFailure("HostDirectoryMissing", "directory " + parentOf(hostPath) + " does not exist");
+            throw new StepFailure(StepReason.HOST_DIRECTORY_MISSING, "directory " + parentOf(hostPath) + " does not exist");
         }
         recordFirstChange(hostPath, current);
         try {
@@ -184,9 +185,9 @@ public final class RootedFiles implements HostFiles {
             syncDirectory(target.getParent());
             return true;
         } catch (AtomicMoveNotSupportedException e) {
-            throw new StepFailure("HostFileUnwritable", "cannot replace " + hostPath + " atomically: " + e.getMessage(), e);
+            throw new StepFailure(StepReason.HOST_FILE_UNWRITABLE, "cannot replace " + hostPath + " atomically: " + e.getMessage(), e);
         } catch (IOException e) {
-            throw new StepFailure("HostFileUnwritable", "cannot write " + hostPath + ": " + e.getMessage(), e);
+            throw new StepFailure(StepReason.HOST_FILE_UNWRITABLE, "cannot write " + hostPath + ": " + e.getMessage(), e);
         }
     }
 
@@ -200,7 +201,7 @@ public final class RootedFiles implements HostFiles {
             }
             return deleted;
         } catch (IOException e) {
-            throw new StepFailure("HostFileUnwritable", "cannot delete " + hostPath + ": " + e.getMessage(), e);
+            throw new StepFailure(StepReason.HOST_FILE_UNWRITABLE, "cannot delete " + hostPath + ": " + e.getMessage(), e);
         }
     }
 
@@ -222,7 +223,7 @@ public final class RootedFiles implements HostFiles {
         try {
             Files.createDirectories(resolve(hostDir));
         } catch (IOException e) {
-            throw new StepFailure("HostFileUnwritable", "cannot create " + hostDir + ": " + e.getMessage(), e);
+            throw new StepFailure(StepReason.HOST_FILE_UNWRITABLE, "cannot create " + hostDir + ": " + e.getMessage(), e);
         }
     }
 
@@ -256,7 +257,7 @@ public final class RootedFiles implements HostFiles {
             Files.move(temp, record, StandardCopyOption.ATOMIC_MOVE);
             syncDirectory(backupDir);
         } catch (IOException e) {
-            throw new StepFailure("HostFileUnwritable", "cannot back up " + hostPath + ": " + e.getMessage(), e);
+            throw new StepFailure(StepReason.HOST_FILE_UNWRITABLE, "cannot back up " + hostPath + ": " + e.getMessage(), e);
         }
     }
 
@@ -275,7 +276,7 @@ public final class RootedFiles implements HostFiles {
         Path top = topMostOnSameFileSystem(dir, targetFs);
         Optional<String> unsafe = unsafeForTemporaryFiles(top, dir);
         if (unsafe.isPresent()) {
-            throw new StepFailure("NoSafeTemporaryDirectory", "cannot write " + hostPath + " atomically: " + STATE_DIR
+            throw new StepFailure(StepReason.NO_SAFE_TEMPORARY_DIRECTORY, "cannot write " + hostPath + " atomically: " + STATE_DIR
                     + " is on another file system, and the top-most directory of " + parentOf(hostPath) + "'s file system ("
                     + top + ") " + unsafe.get() + "; put " + STATE_DIR + " on that file system");
         }

@@ -1,5 +1,6 @@
 package dev.calicodcos.reconcilers.host;
 
+import dev.calicodcos.model.agent.StepReason;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -94,7 +95,7 @@ public final class SystemctlServices implements Services {
         argv.addAll(List.of(args));
         CommandResult result = commands.run(argv, timeout);
         if (!result.succeeded()) {
-            throw new StepFailure("ServiceCommandFailed", "systemctl " + String.join(" ", args) + " failed (exit "
+            throw new StepFailure(StepReason.SERVICE_COMMAND_FAILED, "systemctl " + String.join(" ", args) + " failed (exit "
                     + result.exitCode() + "): " + result.stderr().strip());
         }
     }

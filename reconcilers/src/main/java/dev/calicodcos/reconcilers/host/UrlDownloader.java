@@ -1,5 +1,6 @@
 package dev.calicodcos.reconcilers.host;
 
+import dev.calicodcos.model.agent.StepReason;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -30,19 +31,19 @@ public final class UrlDownloader implements Downloader {
                 return Files.readAllBytes(Path.of(uri));
             }
             if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
-                throw new StepFailure("DownloadFailed", "unsupported URL scheme: " + url);
+                throw new StepFailure(StepReason.DOWNLOAD_FAILED, "unsupported URL scheme: " + url);
             }
             HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             if (response.statusCode() != 200) {
-                throw new StepFailure("DownloadFailed", "GET " + url + " answered " + response.statusCode());
+                throw new StepFailure(StepReason.DOWNLOAD_FAILED, "GET " + url + " answered " + response.statusCode());
             }
             return response.body();
         } catch (IOException e) {
-            throw new StepFailure("DownloadFailed", "cannot fetch " + url + ": " + e.getMessage(), e);
+            throw new StepFailure(StepReason.DOWNLOAD_FAILED, "cannot fetch " + url + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new StepFailure("Interrupted", "interrupted while fetching " + url, e);
+            throw new StepFailure(StepReason.INTERRUPTED, "interrupted while fetching " + url, e);
         }
     }
 }

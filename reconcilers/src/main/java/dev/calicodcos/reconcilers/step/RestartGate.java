@@ -1,6 +1,7 @@
 package dev.calicodcos.reconcilers.step;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.calicodcos.model.agent.StepReason;
 import dev.calicodcos.model.spec.Rollout;
 import dev.calicodcos.model.spec.StepName;
 import dev.calicodcos.reconcilers.host.HostFiles;
@@ -83,7 +84,7 @@ public final class RestartGate {
         }
         if (!active) {
             if (now.isAfter(marker.issuedAt().plus(rollout.restartTimeout()))) {
-                return new Progress.Waiting(StepOutcome.failed(hash, Optional.empty(), "ServiceNotActive",
+                return new Progress.Waiting(StepOutcome.failed(hash, Optional.empty(), StepReason.SERVICE_NOT_ACTIVE,
                         unit + " is not active " + rollout.restartTimeout() + " after its restart"));
             }
             return new Progress.Waiting(StepOutcome.restarting(hash, "restarted " + unit + "; waiting until it is active"));
@@ -150,7 +151,7 @@ public final class RestartGate {
             files.write(path(marker.step()), json.writeValueAsString(marker).getBytes(StandardCharsets.UTF_8), "rw-r--r--");
             return marker;
         } catch (IOException e) {
-            throw new StepFailure("HostFileUnwritable", "cannot write restart marker: " + e.getMessage(), e);
+            throw new StepFailure(StepReason.HOST_FILE_UNWRITABLE, "cannot write restart marker: " + e.getMessage(), e);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.calicodcos.reconcilers.step;
 
 import dev.calicodcos.model.agent.StepPhase;
+import dev.calicodcos.model.agent.StepReason;
 import java.util.Optional;
 
 /**
@@ -8,7 +9,11 @@ import java.util.Optional;
  * the loop decides from the phase when to look again.
  */
 public record StepOutcome(StepPhase phase, String desiredHash, Optional<String> observedHash,
-                          Optional<String> reason, String message) {
+                          Optional<StepReason> reason, String message) {
+
+    public StepOutcome {
+        reason.ifPresent(r -> r.requirePhase(phase));
+    }
 
     public static StepOutcome done(String desiredHash, String message) {
         return new StepOutcome(StepPhase.DONE, desiredHash, Optional.of(desiredHash), Optional.empty(), message);
@@ -19,7 +24,7 @@ public record StepOutcome(StepPhase phase, String desiredHash, Optional<String> 
     }
 
     public static StepOutcome awaitingRestart(String desiredHash, Optional<String> observedHash, String unit) {
-        return new StepOutcome(StepPhase.AWAITING_RESTART, desiredHash, observedHash, Optional.of("AwaitingRestartGrant"),
+        return new StepOutcome(StepPhase.AWAITING_RESTART, desiredHash, observedHash, Optional.of(StepReason.AWAITING_RESTART_GRANT),
                 "must restart " + unit + "; waiting for a restart grant at this hash");
     }
 
@@ -27,11 +32,11 @@ public record StepOutcome(StepPhase phase, String desiredHash, Optional<String> 
         return new StepOutcome(StepPhase.RESTARTING, desiredHash, Optional.empty(), Optional.empty(), message);
     }
 
-    public static StepOutcome failed(String desiredHash, Optional<String> observedHash, String reason, String message) {
+    public static StepOutcome failed(String desiredHash, Optional<String> observedHash, StepReason reason, String message) {
         return new StepOutcome(StepPhase.FAILED, desiredHash, observedHash, Optional.of(reason), message);
     }
 
-    public static StepOutcome unsupported(String desiredHash, String reason, String message) {
+    public static StepOutcome unsupported(String desiredHash, StepReason reason, String message) {
         return new StepOutcome(StepPhase.UNSUPPORTED, desiredHash, Optional.empty(), Optional.of(reason), message);
     }
 

@@ -8,6 +8,7 @@ import dev.calicodcos.model.agent.AgentFacts;
 import dev.calicodcos.model.agent.AgentPlan;
 import dev.calicodcos.model.agent.RestartGrant;
 import dev.calicodcos.model.agent.StepPhase;
+import dev.calicodcos.model.agent.StepReason;
 import dev.calicodcos.model.spec.StepName;
 import dev.calicodcos.testkit.MovableClock;
 import dev.calicodcos.reconcilers.RecordingServices;
@@ -183,7 +184,7 @@ class EtcdProxyStepTest {
 
         assertThat(early.phase()).isEqualTo(StepPhase.APPLYING);
         assertThat(late.phase()).isEqualTo(StepPhase.FAILED);
-        assertThat(late.reason()).contains("EtcdProxyNotAnswering");
+        assertThat(late.reason()).contains(StepReason.ETCD_PROXY_NOT_ANSWERING);
         assertThat(late.message()).contains("connection refused", "restarted " + UNIT);
         assertThat(services.calls().stream().filter(c -> c.equals("restart " + UNIT)).count()).isEqualTo(1);
     }
@@ -195,7 +196,7 @@ class EtcdProxyStepTest {
         StepOutcome outcome = step().reconcile(context(SPEC_A));
 
         assertThat(outcome.phase()).isEqualTo(StepPhase.FAILED);
-        assertThat(outcome.reason()).contains("ListenAddressInUse");
+        assertThat(outcome.reason()).contains(StepReason.LISTEN_ADDRESS_IN_USE);
         assertThat(outcome.message()).contains("127.0.0.1:2379", UNIT, "spec.etcdProxy.listenAddress");
         assertThat(services.calls()).isEmpty();
         assertThat(files.isRegularFile(EtcdProxyReconciler.UNIT_PATH)).isFalse();
@@ -210,7 +211,7 @@ class EtcdProxyStepTest {
         assertThat(outcome.phase()).as("127.0.0.1 is another agent's here").isEqualTo(StepPhase.APPLYING);
         network.listening("127.0.0.9:2379");
         services.inactive(UNIT);
-        assertThat(step().reconcile(context(SPEC_A)).reason()).contains("ListenAddressInUse");
+        assertThat(step().reconcile(context(SPEC_A)).reason()).contains(StepReason.LISTEN_ADDRESS_IN_USE);
     }
 
     @Test
@@ -252,7 +253,7 @@ class EtcdProxyStepTest {
                     + "  upstreamTls: {caFile: \"/etc/ca\\u0007.pem\"}"));
             fail("expected a StepFailure");
         } catch (StepFailure failure) {
-            assertThat(failure.reason()).isEqualTo("UnsafeUnitValue");
+            assertThat(failure.reason()).isEqualTo(StepReason.UNSAFE_UNIT_VALUE);
             assertThat(failure.getMessage()).contains("spec.etcdProxy.upstreamTls.caFile");
         }
         assertThat(services.calls()).isEmpty();

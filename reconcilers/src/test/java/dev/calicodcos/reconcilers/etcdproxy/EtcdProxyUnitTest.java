@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.calicodcos.model.Specs;
+import dev.calicodcos.model.agent.StepReason;
 import dev.calicodcos.model.spec.CalicoClusterSpec;
 import dev.calicodcos.reconcilers.host.StepFailure;
 import dev.calicodcos.testkit.TempDirs;
@@ -125,7 +126,7 @@ class EtcdProxyUnitTest {
         assertThatThrownBy(() -> render("etcdProxy:\n  upstreamTls: {caFile: \"/etc/ca\\n[Service]\\nExecStartPre=/bin/sh\"}",
                 List.of("https://10.0.0.1:2379")))
                 .isInstanceOfSatisfying(StepFailure.class, f -> {
-                    assertThat(f.reason()).isEqualTo("UnsafeUnitValue");
+                    assertThat(f.reason()).isEqualTo(StepReason.UNSAFE_UNIT_VALUE);
                     assertThat(f.getMessage()).contains("spec.etcdProxy.upstreamTls.caFile", "control character (U+000A)")
                             .doesNotContain("ExecStartPre");
                 });

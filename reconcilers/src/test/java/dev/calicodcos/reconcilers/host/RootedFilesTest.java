@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.calicodcos.model.agent.StepReason;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -76,7 +77,7 @@ class RootedFilesTest {
         RootedFiles files = files();
 
         assertThatThrownBy(() -> files.write("/opt/mesosphere/etc/x.cni", text("{}"), "rw-r--r--"))
-                .isInstanceOfSatisfying(StepFailure.class, f -> assertThat(f.reason()).isEqualTo("HostDirectoryMissing"));
+                .isInstanceOfSatisfying(StepFailure.class, f -> assertThat(f.reason()).isEqualTo(StepReason.HOST_DIRECTORY_MISSING));
         assertThatThrownBy(() -> files.resolve("/../../etc/passwd")).isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -132,7 +133,7 @@ class RootedFilesTest {
 
         assertThatThrownBy(() -> files.write("/opt/mesosphere/active/cni/calico", text("plugin"), "rwxr-xr-x"))
                 .isInstanceOfSatisfying(StepFailure.class, f -> {
-                    assertThat(f.reason()).isEqualTo("NoSafeTemporaryDirectory");
+                    assertThat(f.reason()).isEqualTo(StepReason.NO_SAFE_TEMPORARY_DIRECTORY);
                     assertThat(f.getMessage()).contains("/opt/mesosphere/active/cni/calico", "/var/lib/calico-dcos");
                 });
         assertThat(files.list("/opt/mesosphere/active")).containsExactly("cni");

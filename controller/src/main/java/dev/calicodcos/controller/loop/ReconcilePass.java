@@ -1,0 +1,9 @@
+package dev.calicodcos.controller.loop;
+
+import dev.calicodcos.controller.store.KvStore;
+
+/** One reconcile pass under a leadership fence: what {@link ReconcileLoop} runs ({@link ClusterReconciler} in production). */
+@FunctionalInterface
+public interface ReconcilePass {
+    ClusterReconciler.Result reconcile(KvStore.Fence fence);
+}
