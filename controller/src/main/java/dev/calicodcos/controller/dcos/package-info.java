@@ -5,5 +5,8 @@
  * request and retries a 401 once ({@link dev.calicodcos.controller.dcos.DcosAuthInterceptor}).
  *
  * <p>Keys and tokens never appear in log lines, exception messages or {@code toString()}.
+ *
+ * <p>Depends on okhttp, Jackson and the JDK's crypto: on nothing else of ours. Checked by {@code LayeringTest}
+ * (src/test).
  */
 package dev.calicodcos.controller.dcos;

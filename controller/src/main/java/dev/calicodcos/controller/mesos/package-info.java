@@ -11,6 +11,10 @@
  *       {@link dev.calicodcos.controller.mesos.SchedulerCalls}.</li>
  * </ul>
  *
- * <p>The wire rules followed here are in the project's Mesos HTTP API reference (sections 1, 4–8 and 14.2).
+ * <p>The wire rules are Apache Mesos's v1 scheduler HTTP API and the master's {@code /master/slaves}; the tests
+ * check them against one example per call and event in controller/src/test/resources/mesos-reference/.
+ *
+ * <p>Depends on okhttp, Jackson, resilience4j's retry and slf4j: on nothing else of ours, so the clients are used
+ * and tested on their own. Checked by {@code LayeringTest} (src/test).
  */
 package dev.calicodcos.controller.mesos;

@@ -1,0 +1,11 @@
+/**
+ * The controller as a Mesos framework, while this replica leads: {@code NodeAgentFramework} keeps one node-agent
+ * task of the current version on every agent with a plan. Which offers to use, which tasks to kill and whether
+ * offers are still wanted is the pure {@code FleetDecider}; {@code NodeAgentTaskFactory} builds the task (the
+ * runtime and the jar as fetched URIs, an argv, never a shell string); {@code MesosFleet} wires it.
+ *
+ * <p>Depends on {@code mesos}, {@code store} (the framework id), {@code election}, {@code artifacts} and the
+ * model; and, today, on the controller's {@code Controller.FleetFactory}, a package cycle that
+ * {@code LayeringTest} names.
+ */
+package dev.calicodcos.controller.fleet;

@@ -1,0 +1,13 @@
+/**
+ * The node agent ({@code calico-dcos node}): five step reconcilers acting on one agent through a narrow port, and
+ * the loop that follows the agent's plan in etcd and writes its report. See reconcilers/DESIGN.md.
+ *
+ * <p>Layers, each using only those before it: {@code host} (the {@code Host} port and its real adapters), then
+ * {@code step} (the step contract), then the steps {@code etcdproxy}, {@code docker}, {@code cni} and
+ * {@code container}, which know nothing of each other, then {@code agent} (pre-flight, one pass, the loop).
+ * {@code etcd} (jetcd clients) and {@code log} serve any of them, and the controller too.
+ *
+ * <p>Of our modules, depends on {@code model} only: never on the controller, the simulator or testkit. Checked by
+ * {@code LayeringTest} (src/test).
+ */
+package dev.calicodcos.reconcilers;
