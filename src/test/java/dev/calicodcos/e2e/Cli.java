@@ -3,8 +3,8 @@ package dev.calicodcos.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.calicodcos.controller.cli.CalicoDcos;
-import dev.calicodcos.controller.demo.DemoCluster;
 import dev.calicodcos.controller.store.EtcdKvStore;
+import dev.calicodcos.demo.DemoCluster;
 import dev.calicodcos.reconcilers.etcd.EtcdClients;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.calicodcos.controller.demo.DemoCluster;
+import dev.calicodcos.demo.DemoCluster;
 import dev.calicodcos.model.agent.StepPhase;
 import dev.calicodcos.model.spec.StepName;
 import dev.calicodcos.model.status.ClusterEvent;

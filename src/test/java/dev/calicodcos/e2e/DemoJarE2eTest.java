@@ -6,13 +6,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** The README's first command, as a user runs it. */
+/** The README's first command, as a user runs it: the demo jar, which finds the product jar its agents run. */
 class DemoJarE2eTest {
 
     @Test
     void theDemoExitsZeroOnceFiveAgentsAreReady() throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process demo = new ProcessBuilder(java, "-jar", E2e.jar().toString(), "demo", "--agents", "5", "--exit-when-ready", "--timeout", "4m")
+        Process demo = new ProcessBuilder(java, "-jar", E2e.demoJar().toString(), "--agents", "5", "--exit-when-ready", "--timeout", "4m")
                 .redirectErrorStream(true).start();
         byte[] output = demo.getInputStream().readAllBytes();
         boolean exited = demo.waitFor(5, TimeUnit.MINUTES);
@@ -20,7 +20,7 @@ class DemoJarE2eTest {
 
         assertThat(exited).isTrue();
         assertThat(demo.exitValue()).as(text).isZero();
-        assertThat(text).contains("status page     http://127.0.0.1:", "5/5 agents ready", "Ready: every agent converged",
-                "RestartGranted");
+        assertThat(text).contains("status page     http://127.0.0.1:", "try             java -jar " + E2e.jar().toRealPath(),
+                "5/5 agents ready", "Ready: every agent converged", "RestartGranted");
     }
 }

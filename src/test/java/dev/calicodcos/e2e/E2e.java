@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.calicodcos.controller.demo.DemoCluster;
+import dev.calicodcos.demo.DemoCluster;
 import dev.calicodcos.model.status.ClusterStatus;
 import dev.calicodcos.model.status.Condition;
 import dev.calicodcos.sim.agent.SimAgent;
@@ -25,7 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** What the end-to-end tests look at: the jar, convergence, agents' host roots, Docker fakes and systemctl logs. */
+/** What the end-to-end tests look at: the jars, convergence, agents' host roots, Docker fakes and systemctl logs. */
 final class E2e {
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -34,6 +34,13 @@ final class E2e {
     static Path jar() {
         Path jar = Path.of(System.getProperty("calico.dcos.projectDir", "../.."), "controller", "target", "calico-dcos.jar");
         assertThat(jar).as("the shaded jar (the reactor packages controller before this module's tests)").exists();
+        return jar;
+    }
+
+    /** The demo's own jar, which finds {@link #jar()} in the same checkout. */
+    static Path demoJar() {
+        Path jar = Path.of(System.getProperty("calico.dcos.projectDir", "../.."), "demo", "target", "calico-dcos-demo.jar");
+        assertThat(jar).as("the demo jar (the reactor packages demo before this module's tests)").exists();
         return jar;
     }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.calicodcos.controller.Controller;
-import dev.calicodcos.controller.demo.DemoCluster;
+import dev.calicodcos.demo.DemoCluster;
 import dev.calicodcos.sim.AgentSpec;
 import dev.calicodcos.sim.agent.SimAgent;
 import java.time.Duration;

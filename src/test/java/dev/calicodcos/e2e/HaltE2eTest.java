@@ -3,7 +3,7 @@ package dev.calicodcos.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.calicodcos.controller.demo.DemoCluster;
+import dev.calicodcos.demo.DemoCluster;
 import dev.calicodcos.model.agent.StepPhase;
 import dev.calicodcos.model.spec.StepName;
 import dev.calicodcos.model.status.Condition;

@@ -18,7 +18,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * {@code .ci/run}), driven through its own chromedriver: no browser or driver is downloaded.
  * Background networking is off, so the page can only reach the controller it came from.
  */
-final class Browser implements AutoCloseable {
+public final class Browser implements AutoCloseable {
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
@@ -37,7 +37,7 @@ final class Browser implements AutoCloseable {
         driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(10));
     }
 
-    static Browser start() throws IOException {
+    public static Browser start() throws IOException {
         if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
             throw new IllegalStateException("headless Chromium is not installed: apt-get install chromium chromium-driver"
                     + " (.ci/run installs it)");
@@ -45,12 +45,12 @@ final class Browser implements AutoCloseable {
         return new Browser();
     }
 
-    ChromeDriver driver() {
+    public ChromeDriver driver() {
         return driver;
     }
 
     /** Saves what the browser shows to {@code target/screenshots/<name>.png} and returns the file. */
-    Path screenshot(String name) {
+    public Path screenshot(String name) {
         try {
             Files.createDirectories(SCREENSHOTS);
             File shot = driver.getScreenshotAs(OutputType.FILE);

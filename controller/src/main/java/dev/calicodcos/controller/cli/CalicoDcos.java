@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Installs Calico on every agent of a DC/OS cluster and keeps it there.",
         subcommands = {ValidateCommand.class, ApplyCommand.class, GetCommand.class, DiffCommand.class, StatusCommand.class,
-                ControlCommands.Pause.class, ControlCommands.Resume.class, ControllerCommand.class, NodeCommand.class, DemoCommand.class})
+                ControlCommands.Pause.class, ControlCommands.Resume.class, ControllerCommand.class, NodeCommand.class,
+                CompletionCommand.class, MovedDemoCommand.class})
 public final class CalicoDcos implements Runnable {
     static final Duration ETCD_TIMEOUT = Duration.ofSeconds(10);
 
@@ -36,7 +37,12 @@ public final class CalicoDcos implements Runnable {
         System.exit(commandLine(new CalicoDcos(etcd)).execute(args));
     }
 
-    /** The configured command line; bad input and unreachable etcd end in one line on stderr, never a stack trace. */
+    /**
+     * The configured command line; bad input and unreachable etcd end in one line on stderr, never a
+     * stack trace. A command line naming no command or option of ours is an error (exit 2), also when
+     * it asks for help: {@code calico-dcos uninstall --help} must not print the top-level help and
+     * exit 0, as if {@code uninstall} existed.
+     */
     public static CommandLine commandLine(CalicoDcos app) {
         CommandLine cl = new CommandLine(app);
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
@@ -45,7 +51,23 @@ public final class CalicoDcos implements Runnable {
             err.flush();
             return "diff".equals(cmd.getCommandName()) ? ExitCode.DIFF_ERROR : ExitCode.FAILED;
         });
+        cl.setParameterExceptionHandler((e, args) -> usageError(e.getCommandLine(), UsageErrors.describe(e)));
+        cl.setExecutionStrategy(parsed -> {
+            // With --help picocli keeps what it did not understand instead of failing: fail here.
+            for (CommandLine.ParseResult level = parsed; level != null; level = level.subcommand()) {
+                if (!level.unmatched().isEmpty() && level.commandSpec().unmatchedArgsBindings().isEmpty()) {
+                    return usageError(level.commandSpec().commandLine(), UsageErrors.unknown(level.commandSpec(), level.unmatched()));
+                }
+            }
+            return new CommandLine.RunLast().execute(parsed);
+        });
         return cl;
+    }
+
+    private static int usageError(CommandLine cmd, String line) {
+        cmd.getErr().println("error: " + line);
+        cmd.getErr().flush();
+        return ExitCode.USAGE;
     }
 
     @Override

@@ -26,9 +26,7 @@ import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -115,7 +113,7 @@ final class ControllerCommand extends EtcdCommand {
 
     @Override
     public Integer call() throws Exception {
-        Optional<Path> jar = ownJar();
+        Optional<Path> jar = JarLocation.of(ControllerCommand.class); // served to Mesos for node-agent tasks
         Optional<NodeArtifacts> nodeArtifacts = noNodeAgents ? Optional.empty() : Optional.of(nodeArtifacts(jar));
         Logging.forLongRunningCommand();
         storeInitialSpec();
@@ -216,15 +214,5 @@ final class ControllerCommand extends EtcdCommand {
         }
         Optional<Path> explicit = Optional.ofNullable(nodeRuntime).filter(p -> !p.toString().isBlank());
         return NodeArtifacts.of(jar.get(), NodeArtifacts.findRuntime(explicit, jar.get(), NodeArtifacts.release()));
-    }
-
-    /** The jar this process runs from, served to Mesos for node-agent tasks. */
-    static Optional<Path> ownJar() {
-        try {
-            Path path = Path.of(ControllerCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            return Files.isRegularFile(path) && path.toString().endsWith(".jar") ? Optional.of(path) : Optional.empty();
-        } catch (URISyntaxException | SecurityException e) {
-            return Optional.empty();
-        }
     }
 }

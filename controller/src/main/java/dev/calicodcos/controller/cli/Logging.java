@@ -8,13 +8,6 @@ import org.slf4j.LoggerFactory;
 final class Logging {
     private Logging() {}
 
-    /** The demo prints its own progress; the components' logs would bury it. */
-    static void quietForDemo() {
-        if (System.getenv("CALICO_DCOS_LOG_LEVEL") == null) {
-            ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.ERROR);
-        }
-    }
-
     static void forLongRunningCommand() {
         if (System.getenv("CALICO_DCOS_LOG_LEVEL") == null) {
             ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.INFO);

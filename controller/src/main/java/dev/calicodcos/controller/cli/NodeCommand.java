@@ -35,7 +35,7 @@ final class NodeCommand extends EtcdCommand {
     @Override
     public Integer call() throws Exception {
         if (jarSha256 != null) {
-            Optional<String> problem = JarCheck.problem(ControllerCommand.ownJar(), jarSha256);
+            Optional<String> problem = JarCheck.problem(JarLocation.of(NodeCommand.class), jarSha256);
             if (problem.isPresent()) {
                 err().println("error: " + problem.get());
                 err().flush();

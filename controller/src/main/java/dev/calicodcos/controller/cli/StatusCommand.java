@@ -15,11 +15,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "status", description = {
-        "Show the cluster's conditions and the agent × step grid.",
+        "Show the cluster's conditions and the agent × step grid; with -o json, the status document the controller serves",
+        "at /api/v1/status.",
         "With --wait: wait until the newest spec is Ready (exit 0), the rollout is halted or the spec invalid (exit 1),",
-        "or the timeout passes (exit 2), printing progress as it changes."})
+        "or the timeout passes (exit 2), printing progress as it changes (with -o json: progress on stderr, then the",
+        "last status on stdout)."})
 final class StatusCommand extends EtcdCommand {
-    static final int TIMEOUT = 2;
+
+    enum Format { table, json }
 
     @Option(names = "--wait", description = "Wait for the newest spec to converge.")
     boolean waitForReady;
@@ -27,12 +30,14 @@ final class StatusCommand extends EtcdCommand {
     @Option(names = "--timeout", defaultValue = "10m", description = "How long --wait waits (e.g. 90s, 10m; default ${DEFAULT-VALUE}).")
     String timeout;
 
+    @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table or json (default ${DEFAULT-VALUE}).")
+    Format format;
+
     @Option(names = "--poll", defaultValue = "1s", hidden = true)
     String poll;
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        PrintWriter out = out();
         try (KvStore kv = connect()) {
             if (!waitForReady) {
                 Optional<ClusterStatus> status = read(kv);
@@ -41,15 +46,28 @@ final class StatusCommand extends EtcdCommand {
                     err().flush();
                     return ExitCode.FAILED;
                 }
-                out.print(StatusTable.render(etcd.cluster, status.get()));
-                out.flush();
+                print(status.get());
                 return ExitCode.OK;
             }
-            return waitForVerdict(kv, out);
+            // Scripts read one JSON document from stdout; people watching read the progress lines.
+            PrintWriter progress = format == Format.json ? err() : out();
+            Verdict verdict = waitForVerdict(kv, progress);
+            if (format == Format.json) {
+                verdict.last().ifPresent(this::print);
+            }
+            return verdict.exitCode();
         }
     }
 
-    private int waitForVerdict(KvStore kv, PrintWriter out) throws IOException, InterruptedException {
+    private void print(ClusterStatus status) {
+        out().print(format == Format.json ? app.codec.toJson(status) + "\n" : StatusTable.render(etcd.cluster, status));
+        out().flush();
+    }
+
+    /** How the wait ended, and the status last read. */
+    private record Verdict(int exitCode, Optional<ClusterStatus> last) {}
+
+    private Verdict waitForVerdict(KvStore kv, PrintWriter out) throws IOException, InterruptedException {
         Instant deadline = Instant.now().plus(Durations.parse(timeout));
         Duration interval = Durations.parse(poll);
         String lastLine = "";
@@ -77,17 +95,17 @@ final class StatusCommand extends EtcdCommand {
             if (Instant.now().isAfter(deadline)) {
                 out.println("timed out after " + timeout + " waiting for calicocluster/" + etcd.cluster + " to be Ready");
                 out.flush();
-                return TIMEOUT;
+                return new Verdict(ExitCode.TIMEOUT, status);
             }
             TimeUnit.MILLISECONDS.sleep(interval.toMillis()); // the poll interval of a CLI waiting on etcd
         }
     }
 
-    private static int verdict(PrintWriter out, ClusterStatus status, String type, int code) {
+    private static Verdict verdict(PrintWriter out, ClusterStatus status, String type, int code) {
         Condition c = status.condition(type).orElseThrow();
         out.println(c.type() + "=" + c.status() + " (" + c.reason() + "): " + c.message());
         out.flush();
-        return code;
+        return new Verdict(code, Optional.of(status));
     }
 
     private Optional<ClusterStatus> read(KvStore kv) throws IOException {

@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** Renders a status as the text tables {@code calico-dcos status} prints. Pure. */
-final class StatusTable {
+/** Renders a status as the text tables {@code calico-dcos status} prints (and the demo's progress line). Pure. */
+public final class StatusTable {
     private StatusTable() {}
 
     static String render(String cluster, ClusterStatus status) {
@@ -46,7 +46,7 @@ final class StatusTable {
     }
 
     /** One line for {@code status --wait}: counts by phase, in a stable order. */
-    static String progress(ClusterStatus status) {
+    public static String progress(ClusterStatus status) {
         Map<AgentPhase, Integer> counts = status.agentCounts();
         int total = counts.values().stream().mapToInt(Integer::intValue).sum();
         String phases = counts.entrySet().stream().sorted(Map.Entry.comparingByKey())

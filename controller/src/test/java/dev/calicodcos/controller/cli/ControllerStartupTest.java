@@ -69,7 +69,7 @@ class ControllerStartupTest {
         Cli cli = new Cli(options -> {
             throw new AssertionError("help must not connect");
         });
-        for (String command : new String[] {"validate", "apply", "get", "diff", "status", "pause", "resume", "controller", "node", "demo"}) {
+        for (String command : new String[] {"validate", "apply", "get", "diff", "status", "pause", "resume", "controller", "node", "completion"}) {
             Cli.Run run = cli.run(command, "--help");
             assertThat(run.exitCode()).as(command).isZero();
             assertThat(run.out()).as(command).contains("Usage: calico-dcos " + command);

@@ -3,6 +3,8 @@ package dev.calicodcos.controller.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.calicodcos.controller.Controller;
 import dev.calicodcos.controller.fleet.NodeAgentFleet;
 import dev.calicodcos.controller.loop.ScriptedNodeAgents;
@@ -18,6 +20,10 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -35,8 +41,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** status, status --wait, pause and resume against a running controller and real etcd. */
+/** status (as a table and as JSON), status --wait, pause and resume against a running controller and real etcd. */
 class StatusAndControlCommandsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static EtcdServer etcd;
 
     private final Cli cli = new Cli(options -> new EtcdKvStore(EtcdClients.connect(options), Duration.ofSeconds(5)));
@@ -105,6 +112,51 @@ class StatusAndControlCommandsTest {
         assertThat(run.exitCode()).isZero();
         assertThat(run.out()).contains("agents ready", "Ready=True (Converged): 3/3 agents ready");
         assertThat(run.out().lines().count()).isGreaterThan(1);
+    }
+
+    @Test
+    void statusAsJsonIsTheDocumentTheControllerServesAtApiV1Status() throws IOException {
+        startController();
+        apply(Specs.MINIMAL_YAML);
+        assertThat(run("status", "--wait", "--timeout", "60s", "--poll", "100ms").exitCode()).isZero();
+
+        // Read both until they agree: the controller may write a newer status between the two reads.
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            Cli.Run run = run("status", "-o", "json");
+            assertThat(run.exitCode()).as(run.err()).isZero();
+            assertThat(JSON.readTree(run.out())).isEqualTo(JSON.readTree(get("/api/v1/status")));
+        });
+        JsonNode status = JSON.readTree(run("status", "--output", "json").out());
+        assertThat(status.path("observedGeneration").asLong()).isPositive();
+        assertThat(status.path("conditions").findValuesAsText("type")).contains("Ready");
+        assertThat(status.path("agents").path("agent-2").path("hostname").asText()).isEqualTo("host-2");
+        assertThat(status.path("agents").path("agent-2").path("phase").asText()).isEqualTo("READY");
+    }
+
+    @Test
+    void statusWaitAsJsonPrintsProgressOnStderrAndOnlyTheFinalStatusOnStdout() throws IOException {
+        startController();
+        apply(Specs.MINIMAL_YAML);
+
+        Cli.Run run = run("status", "--wait", "-o", "json", "--timeout", "60s", "--poll", "100ms");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.err()).contains("Ready=True (Converged): 3/3 agents ready");
+        JsonNode status = JSON.readTree(run.out());
+        assertThat(status.path("agentCounts").path("READY").asInt()).isEqualTo(3);
+    }
+
+    @Test
+    void anUnknownOutputFormatIsAUsageError() {
+        Cli.Run run = run("status", "-o", "xml");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err().lines().toList()).singleElement().asString().startsWith("error: ").contains("xml", "table", "json");
+    }
+
+    private String get(String path) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + controller.httpPort() + path)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
     }
 
     @Test

@@ -3,7 +3,7 @@ package dev.calicodcos.controller.mesos;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** {@link FrameworkIdStore} for tests and the demo: forgets everything when the process ends. */
+/** {@link FrameworkIdStore} for tests: forgets everything when the process ends. */
 public final class InMemoryFrameworkIdStore implements FrameworkIdStore {
     private final AtomicReference<String> id = new AtomicReference<>();
 

@@ -1,4 +1,4 @@
-package dev.calicodcos.controller.demo;
+package dev.calicodcos.demo;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.calicodcos.model.hash.StepHashes;

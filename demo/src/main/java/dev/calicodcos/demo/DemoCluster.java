@@ -1,4 +1,4 @@
-package dev.calicodcos.controller.demo;
+package dev.calicodcos.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.calicodcos.controller.Controller;
@@ -42,8 +42,8 @@ import okhttp3.OkHttpClient;
 
 /**
  * The embedded default: a real etcd, a simulated DC/OS cluster whose agents run the real node
- * agent as Mesos tasks, and the controller, all on this machine. Used by {@code calico-dcos demo}
- * and by the end-to-end tests.
+ * agent (the product jar) as Mesos tasks, and the controller, all on this machine. Used by the demo
+ * jar ({@link DemoCommand}) and by the end-to-end tests.
  */
 public final class DemoCluster implements AutoCloseable {
     public static final String PREFIX = ClusterKeys.DEFAULT_PREFIX;
@@ -64,7 +64,14 @@ public final class DemoCluster implements AutoCloseable {
 
         /** The runtime tarball is the one beside the jar, found as the controller finds it. */
         public static Options defaults(int agents, Path jar) {
-            return new Options(agentSpecs(agents), jar, NodeArtifacts.findRuntime(Optional.empty(), jar, NodeArtifacts.release()), 0,
+            return defaults(agents, jar, Optional.empty());
+        }
+
+        /**
+         * @throws IllegalStateException with the one line to show, when there is no runtime tarball
+         */
+        public static Options defaults(int agents, Path jar, Optional<Path> runtime) {
+            return new Options(agentSpecs(agents), jar, NodeArtifacts.findRuntime(runtime, jar, NodeArtifacts.release()), 0,
                     Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofMinutes(1));
         }
 
