@@ -196,6 +196,6 @@ class ControllerAgainstEtcdTest {
         assertThat(page.body()).contains("<title>calico-dcos · default</title>", "\"dockerClusterStore\"", "api/v1/status",
                 "api/v1/timeline").doesNotContain("@CLUSTER@", "@STEPS@", "@PHASES@");
         assertThat(codec.json().readTree(timeline.body()).findValues("ready")).as("the rollout recorded by the leader")
-                .anySatisfy(ready -> assertThat(ready.asInt()).isEqualTo(5));
+                .anySatisfy(count -> assertThat(count.asInt()).isEqualTo(5));
     }
 }
