@@ -5,7 +5,7 @@ import dev.calicodcos.controller.agents.AgentSource;
 import dev.calicodcos.controller.artifacts.Artifact;
 import dev.calicodcos.controller.agents.PolledAgents;
 import dev.calicodcos.controller.election.EtcdLeaderElection;
-import dev.calicodcos.controller.election.Leadership;
+import dev.calicodcos.controller.fleet.FleetFactory;
 import dev.calicodcos.controller.fleet.NodeAgentFleet;
 import dev.calicodcos.controller.http.ControllerHttpServer;
 import dev.calicodcos.controller.http.RolloutTimeline;
@@ -58,12 +58,6 @@ public final class Controller implements AutoCloseable {
     private final EtcdLeaderElection election;
     private final ControllerHttpServer http;
     private final ClusterReconciler reconciler;
-
-    /** Builds the fleet once the store and the election exist (its framework id writes are fenced). */
-    @FunctionalInterface
-    public interface FleetFactory {
-        NodeAgentFleet create(KvStore kv, Leadership leadership, PrometheusMeterRegistry registry);
-    }
 
     private Controller(Settings settings, Client etcd, AgentSource agentSource, FleetFactory fleets, Clock clock,
                        PrometheusMeterRegistry registry) {

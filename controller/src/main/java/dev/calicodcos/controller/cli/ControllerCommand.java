@@ -10,6 +10,7 @@ import dev.calicodcos.controller.dcos.DcosTokenProvider;
 import dev.calicodcos.controller.dcos.IamLogin;
 import dev.calicodcos.controller.dcos.ServiceAccount;
 import dev.calicodcos.controller.fleet.MesosFleet;
+import dev.calicodcos.controller.fleet.FleetFactory;
 import dev.calicodcos.controller.fleet.NodeAgentFleet;
 import dev.calicodcos.controller.fleet.NodeAgentTaskFactory;
 import dev.calicodcos.controller.mesos.HttpMesosMaster;
@@ -125,7 +126,7 @@ final class ControllerCommand extends EtcdCommand {
         HttpMesosMaster master = new HttpMesosMaster(http, MasterClientConfig.defaults(endpoint), json);
         String advertise = advertiseUrl != null ? advertiseUrl
                 : "http://" + Optional.ofNullable(System.getenv("HOST")).orElse(InetAddress.getLocalHost().getHostName()) + ":" + httpPort;
-        Controller.FleetFactory fleets = nodeArtifacts.isEmpty() ? (kv, leadership, metrics) -> NodeAgentFleet.NONE
+        FleetFactory fleets = nodeArtifacts.isEmpty() ? (kv, leadership, metrics) -> NodeAgentFleet.NONE
                 : new MesosFleet(http, endpoint, etcd.keys(), frameworkName, frameworkRole, principal,
                         NodeAgentTaskFactory.servedBy(advertise, nodeArtifacts.get(), nodeArgs(), nodeCpus, nodeMem, Map.of()),
                         Duration.ofSeconds(5), Clock.systemUTC()).factory();

@@ -1,7 +1,6 @@
 package dev.calicodcos.controller.fleet;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.calicodcos.controller.Controller;
 import dev.calicodcos.controller.mesos.FrameworkInfo;
 import dev.calicodcos.controller.mesos.MasterEndpoint;
 import dev.calicodcos.controller.mesos.MesosSchedulerDriver;
@@ -22,7 +21,7 @@ import okhttp3.OkHttpClient;
 public record MesosFleet(OkHttpClient http, MasterEndpoint master, ClusterKeys keys, String frameworkName, String role,
                          Optional<String> principal, NodeAgentTaskFactory tasks, Duration reconcileSettle, Clock clock) {
 
-    public Controller.FleetFactory factory() {
+    public FleetFactory factory() {
         return (kv, leadership, registry) -> {
             FrameworkInfo info = FrameworkInfo.forEveryAgent("root", frameworkName, role);
             FrameworkInfo framework = principal.map(info::withPrincipal).orElse(info);

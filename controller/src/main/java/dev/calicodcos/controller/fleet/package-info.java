@@ -5,7 +5,6 @@
  * runtime and the jar as fetched URIs, an argv, never a shell string); {@code MesosFleet} wires it.
  *
  * <p>Depends on {@code mesos}, {@code store} (the framework id), {@code election}, {@code artifacts} and the
- * model; and, today, on the controller's {@code Controller.FleetFactory}, a package cycle that
- * {@code LayeringTest} names.
+ * model. {@code FleetFactory} is how the controller builds a fleet without knowing which.
  */
 package dev.calicodcos.controller.fleet;

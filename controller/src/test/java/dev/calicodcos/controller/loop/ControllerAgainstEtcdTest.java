@@ -185,6 +185,8 @@ class ControllerAgainstEtcdTest {
         HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
         HttpResponse<String> api = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/status")).build(), HttpResponse.BodyHandlers.ofString());
         HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(base + "/")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> timeline = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/timeline")).build(),
+                HttpResponse.BodyHandlers.ofString());
 
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(ready.statusCode()).isEqualTo(200);
@@ -192,6 +194,10 @@ class ControllerAgainstEtcdTest {
                 "calico_dcos_restarts_in_flight", "calico_dcos_reconcile_duration_seconds");
         assertThat(codec.json().readValue(api.body(), ClusterStatus.class).isTrue(Condition.READY)).isTrue();
         assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
-        assertThat(page.body()).contains("host-3", "<th>dockerClusterStore</th>", "Ready: True");
+        // The page draws itself from the API (its behaviour is tested in a browser, e2e.page): here, that it is served whole.
+        assertThat(page.body()).contains("<title>calico-dcos · default</title>", "\"dockerClusterStore\"", "api/v1/status",
+                "api/v1/timeline").doesNotContain("@CLUSTER@", "@STEPS@", "@PHASES@");
+        assertThat(codec.json().readTree(timeline.body()).findValues("ready")).as("the rollout recorded by the leader")
+                .anySatisfy(count -> assertThat(count.asInt()).isEqualTo(5));
     }
 }
