@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The README's first command, as a user runs it: the demo jar, which finds the product jar its agents run. */
+@Tag("integration")
 class DemoJarE2eTest {
 
     @Test

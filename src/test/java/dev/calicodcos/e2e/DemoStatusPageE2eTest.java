@@ -7,6 +7,7 @@ import dev.calicodcos.demo.DemoCluster;
 import dev.calicodcos.e2e.page.Browser;
 import dev.calicodcos.model.status.Condition;
 import java.time.Duration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -16,6 +17,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
  * Ready: the agents appear, their steps change in place (never a reload), the timeline draws the
  * rollout, and an agent's detail opens. Leaves target/screenshots/status-page-demo.png.
  */
+@Tag("integration")
 class DemoStatusPageE2eTest {
 
     @Test

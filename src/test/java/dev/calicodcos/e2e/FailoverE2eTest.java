@@ -10,9 +10,11 @@ import dev.calicodcos.sim.agent.SimAgent;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Killing the leader mid-rollout: the standby takes over, nothing is redone, the restart budget holds throughout. */
+@Tag("integration")
 class FailoverE2eTest {
 
     @Test

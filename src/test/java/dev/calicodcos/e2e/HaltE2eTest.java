@@ -13,9 +13,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** A failed agent beyond maxFailedAgents halts the rollout; resume lets it go on; repairing the agent makes it Ready. */
+@Tag("integration")
 class HaltE2eTest {
 
     @Test

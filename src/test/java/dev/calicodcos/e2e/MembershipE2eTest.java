@@ -11,9 +11,11 @@ import dev.calicodcos.sim.AgentSpec;
 import dev.calicodcos.sim.agent.SimAgent;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Agents that join mid-rollout converge; agents that leave are reported, then released. */
+@Tag("integration")
 class MembershipE2eTest {
 
     @Test

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
@@ -43,6 +44,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Three agents of the demo's mix, the demo's spec (all five steps).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Tag("integration")
 class NodeAgentOnDcosE2eTest {
     private static final Duration CONVERGE = Duration.ofMinutes(3);
     private static final String PROXY_UNIT = "calico-dcos-etcd-proxy.service";

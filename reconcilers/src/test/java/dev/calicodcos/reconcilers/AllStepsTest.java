@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * All five steps on one agent: the gateway in front of a real etcd, docker's cluster store pointing
  * at the gateway, the CNI files, both containers; then uninstall puts the host back as it was.
  */
+@Tag("integration")
 class AllStepsTest {
     private static EtcdServer etcd;
 

@@ -15,9 +15,11 @@ import org.apache.mesos.v1.Protos.TaskState;
 import org.apache.mesos.v1.scheduler.Protos.Event;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** A task sees its agent's host root, DOCKER_HOST and (through the host's PATH) fake systemctl; restarting the agent unit really takes the agent away. */
+@Tag("integration")
 class AgentHostTest {
     private static final String HOST = "10.0.1.21";
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * {@code node run}, libnetwork-plugin v1.1.3), including node names that disagree, and logs container
  * and daemon events under the host root.
  */
+@Tag("integration")
 class CalicoContainerContractTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static SimulatedCluster cluster;

@@ -15,9 +15,11 @@ import java.util.Optional;
 import org.apache.mesos.v1.scheduler.Protos.Event;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** DC/OS mode: service-account login with an RS256 JWT, and {@code Authorization: token=} everywhere else. */
+@Tag("integration")
 class DcosModeTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static KeyPair account;

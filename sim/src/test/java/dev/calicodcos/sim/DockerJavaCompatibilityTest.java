@@ -19,9 +19,11 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The calls a node agent makes through docker-java, against the Docker fake. */
+@Tag("integration")
 class DockerJavaCompatibilityTest {
     private static SimulatedCluster cluster;
     private static DockerClient docker;

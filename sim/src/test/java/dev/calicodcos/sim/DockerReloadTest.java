@@ -9,9 +9,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** How a reload of the fake dockerd treats a changed cluster-store, per Docker version. */
+@Tag("integration")
 class DockerReloadTest {
 
     private static String info(SimulatedCluster cluster, String host) throws Exception {

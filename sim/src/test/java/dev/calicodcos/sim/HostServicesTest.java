@@ -16,6 +16,7 @@ import org.apache.mesos.v1.Protos;
 import org.apache.mesos.v1.Protos.TaskState;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * fake systemctl (called as a task calls it), outside every task, with Restart=, the start limit,
  * enablement links, the daemon-reload rule and systemd's messages and exit codes.
  */
+@Tag("integration")
 class HostServicesTest {
     private static final String HOST = "10.0.1.21";
     private static final AtomicInteger UNITS = new AtomicInteger();

@@ -11,12 +11,14 @@ import java.time.Duration;
 import org.apache.mesos.v1.master.Protos.Response;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** {@code /master/slaves}, {@code /master/state} and operator {@code GET_AGENTS} in the shapes of the reference. */
 // Resource.role and FrameworkInfo.role are deprecated in mesos.proto but are the wire fields
 // for frameworks without RESERVATION_REFINEMENT / MULTI_ROLE (reference 7.3, 7.6).
 @SuppressWarnings("deprecation")
+@Tag("integration")
 class MasterReadEndpointsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static SimulatedCluster cluster;

@@ -13,9 +13,11 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.mesos.v1.Protos;
 import org.apache.mesos.v1.master.Protos.Event;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Operator SUBSCRIBE: snapshot first, then agent, framework and task events (reference 9.2). */
+@Tag("integration")
 class OperatorStreamTest {
     @Test
     void operatorStreamStartsWithStateThenReportsAgentsAndTasks() throws Exception {

@@ -12,9 +12,11 @@ import org.apache.mesos.v1.scheduler.Protos.Call;
 import org.apache.mesos.v1.scheduler.Protos.Event;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Raw HTTP against the scheduler endpoint: every refusal the reference lists, with the master's status code. */
+@Tag("integration")
 class SchedulerApiStrictnessTest {
     private static final String SUBSCRIBE = "{\"type\":\"SUBSCRIBE\",\"subscribe\":{\"framework_info\":{\"user\":\"root\",\"name\":\"t\"}}}";
     private static SimulatedCluster cluster;

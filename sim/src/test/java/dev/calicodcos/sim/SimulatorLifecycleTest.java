@@ -10,9 +10,11 @@ import java.time.Duration;
 import org.apache.mesos.v1.Protos;
 import org.apache.mesos.v1.Protos.TaskState;
 import org.apache.mesos.v1.scheduler.Protos.Event;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Whole-simulator behaviour: process cleanup, failover timeout, and fault injection over HTTP. */
+@Tag("integration")
 class SimulatorLifecycleTest {
     private static SimulatedCluster cluster() throws Exception {
         return SimulatedCluster.builder().agents(AgentSpec.privateAgent("10.0.1.21"))

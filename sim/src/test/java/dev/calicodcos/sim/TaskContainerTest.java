@@ -21,12 +21,14 @@ import org.apache.mesos.v1.Protos.TaskState;
 import org.apache.mesos.v1.scheduler.Protos.Call;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * A task starts with DC/OS's executor environment and nothing of the simulator's, runs in its own PID
  * namespace, and everything it started ends with it.
  */
+@Tag("integration")
 class TaskContainerTest {
     private static final String HOST = "10.0.1.21";
     private SimulatedCluster cluster;

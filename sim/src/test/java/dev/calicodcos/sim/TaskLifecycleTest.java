@@ -12,11 +12,13 @@ import org.apache.mesos.v1.Protos.TaskState;
 import org.apache.mesos.v1.scheduler.Protos.Call;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 // Resource.role and FrameworkInfo.role are deprecated in mesos.proto but are the wire fields
 // for frameworks without RESERVATION_REFINEMENT / MULTI_ROLE (reference 7.3, 7.6).
 @SuppressWarnings("deprecation")
+@Tag("integration")
 class TaskLifecycleTest {
     private static final String PRIVATE = "10.0.1.21";
     private static final String PUBLIC = "10.0.5.10";

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,6 +32,8 @@ import org.junit.jupiter.api.Test;
  * design draws, or the design changed and the package-info, docs/architecture.md and the rule change
  * together.
  */
+// integration: slow, not a process: importing every product class from the classpath takes 10-20 s
+@Tag("integration")
 class LayeringTest {
     private static final String OURS = "dev.calicodcos..";
     private static final String MODEL = "dev.calicodcos.model..";

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,6 +35,7 @@ class ContainerImageTest {
     }
 
     @Test
+    @Tag("integration") // reads the packaged jar and runtime in controller/target
     void everyFileItCopiesIsWhatTheMavenBuildProduces() {
         List<String[]> copies = lines.stream().filter(l -> l.startsWith("COPY ") || l.startsWith("ADD "))
                 .map(l -> l.replace("${VERSION}", version).split("\\s+")).toList();
@@ -69,6 +71,7 @@ class ContainerImageTest {
     }
 
     @Test
+    @Tag("integration") // reads the packaged jar and runtime in controller/target
     void theMavenBuildNamesTheTarballAsTheControllerLooksForIt() {
         assertThat(Files.isRegularFile(context.resolve(NodeArtifacts.runtimeFileName(version)))).isTrue();
     }

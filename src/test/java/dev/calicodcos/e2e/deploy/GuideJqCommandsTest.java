@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * lines work on controller-fetch.json (except those that touch {@code .container}), so they run a
  * second time with that file in controller.json's place.
  */
+@Tag("integration")
 class GuideJqCommandsTest {
     /** {@code jq '<filter>' <input>.json > <output>.json}, the form the guide's app variants take. */
     private static final Pattern APP_VARIANT = Pattern.compile("^jq '.*' (\\S+\\.json) > (\\S+\\.json)$");

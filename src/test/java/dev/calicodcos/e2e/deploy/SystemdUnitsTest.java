@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -41,6 +42,7 @@ class SystemdUnitsTest {
      */
     @ParameterizedTest
     @ValueSource(strings = {"calico-dcos-node.service", "calico-dcos-controller.service"})
+    @Tag("integration")
     void passesSystemdAnalyzeVerify(String unit) throws IOException, InterruptedException {
         Path analyze = onPath("systemd-analyze");
         if (analyze == null) {

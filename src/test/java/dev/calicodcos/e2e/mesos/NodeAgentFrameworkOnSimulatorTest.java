@@ -31,6 +31,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * ... -jar calico-dcos.jar node --agent-id ...} with shell: false); only the runtime's "java" is a tiny
  * script that ignores its arguments and sleeps.
  */
+@Tag("integration")
 class NodeAgentFrameworkOnSimulatorTest {
     private static final String AGENT_A = "10.0.1.21";
     private static final String AGENT_B = "10.0.1.22";

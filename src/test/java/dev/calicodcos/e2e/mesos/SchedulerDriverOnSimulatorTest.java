@@ -42,6 +42,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -49,6 +50,7 @@ import org.junit.jupiter.api.Test;
  * against the strict simulated Mesos master and agents of {@code sim/}: every call it makes is parsed
  * with the real Mesos protobufs and refused when wrong, and launched tasks really run.
  */
+@Tag("integration")
 class SchedulerDriverOnSimulatorTest {
     private static final String AGENT_A = "10.0.1.21";
     private static final String AGENT_B = "10.0.1.22";

@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
@@ -38,6 +39,7 @@ import org.openqa.selenium.support.ui.Select;
  * the test controls: a step change shows up without a reload, an agent's detail opens, and with
  * 1,000 agents the not-ready ones come first and the filter narrows the grid at once.
  */
+@Tag("integration")
 class StatusPageBrowserTest {
     private static final Duration SEEN = Duration.ofSeconds(10);
     private final AtomicReference<ClusterStatus> status = new AtomicReference<>();

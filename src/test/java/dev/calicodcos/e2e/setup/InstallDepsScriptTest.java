@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * env linked to the real ones, everything else a stand-in), so etcd is hidden, {@code id} says who
  * we are, and the stand-in apt-get records what it was asked to install instead of installing it.
  */
+@Tag("integration")
 class InstallDepsScriptTest {
     private static final Path SCRIPT = Path.of(System.getProperty("calico.dcos.projectDir", "../.."), "scripts", "install-deps.sh");
     private static final String APT_UPDATE = "DEBIAN_FRONTEND=noninteractive update -qq";

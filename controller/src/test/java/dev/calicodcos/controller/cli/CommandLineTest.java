@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -65,6 +66,7 @@ class CommandLineTest {
     }
 
     @Test
+    @Tag("integration")
     void completionPrintsABashScriptThatCompletesTheCommandsAndTheirOptions(@TempDir Path dir) throws Exception {
         Cli.Run run = cli.run("completion");
         assertThat(run.exitCode()).as(run.err()).isZero();

@@ -22,6 +22,7 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.UUID;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ControllerStartupTest {
 
     @Test
+    @Tag("integration")
     void theInitialSpecIsStoredOnceAndNeverOverwritesOneAlreadyStored() {
         SpecReader reader = new SpecReader(new SpecCodec());
         String prefix = "/init-" + UUID.randomUUID();
@@ -47,6 +49,7 @@ class ControllerStartupTest {
     }
 
     @Test
+    @Tag("integration")
     void theDcosCaBundleIsTrustedAndNothingElse(@TempDir Path dir) throws Exception {
         TestCertificates certs = TestCertificates.generate(dir);
         X509Certificate server = (X509Certificate) CertificateFactory.getInstance("X.509")

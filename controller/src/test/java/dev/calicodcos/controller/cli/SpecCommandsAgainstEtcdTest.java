@@ -25,10 +25,12 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** apply, get and diff against a real etcd started for this test class (like envtest). */
+@Tag("integration")
 class SpecCommandsAgainstEtcdTest {
     private static EtcdServer etcd;
     private static KvStore direct;

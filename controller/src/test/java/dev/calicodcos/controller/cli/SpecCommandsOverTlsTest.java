@@ -13,10 +13,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The CLI against an etcd that requires TLS client certificates. */
+@Tag("integration")
 class SpecCommandsOverTlsTest {
     @TempDir
     static Path certDir;

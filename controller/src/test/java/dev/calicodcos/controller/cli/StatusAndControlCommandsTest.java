@@ -38,10 +38,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** status (as a table and as JSON), status --wait, pause and resume against a running controller and real etcd. */
+@Tag("integration")
 class StatusAndControlCommandsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static EtcdServer etcd;

@@ -37,9 +37,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The controller process against a real etcd, with scripted node agents and an in-memory agent list. */
+@Tag("integration")
 class ControllerAgainstEtcdTest {
     private static EtcdServer etcd;
 

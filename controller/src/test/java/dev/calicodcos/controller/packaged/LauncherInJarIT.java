@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /** calico-dcos.jar: a Main-Class any java can load, and every command still works on Java 17. */
 @Tag("packaged")
+@Tag("integration")
 class LauncherInJarIT {
     private final Path jar = Packaged.jar();
     private final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();

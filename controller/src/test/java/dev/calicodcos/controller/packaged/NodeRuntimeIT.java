@@ -37,6 +37,7 @@ import org.junit.jupiter.api.Test;
  * running the same thing with that one module left out ({@code --limit-modules}).
  */
 @Tag("packaged")
+@Tag("integration")
 class NodeRuntimeIT {
     private static Path sandbox;
     private static Path java;

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /** calico-dcos.jar holds only the product: what runs on DC/OS, nothing of the tests or the demo. */
 @Tag("packaged")
+@Tag("integration")
 class ShippedJarContentsIT {
     private final Path jar = Packaged.jar();
 

@@ -35,10 +35,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The node agent loop against a real etcd (plans in, reports out under a lease) on a test host with a real dockerd. */
+@Tag("integration")
 class NodeAgentTest {
     private static EtcdServer etcdServer;
 

@@ -11,6 +11,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The node name is the kernel's host name, read from the host, never from DNS and never /etc/hostname. */
@@ -72,6 +73,7 @@ class NodeNamesTest {
     }
 
     @Test
+    @Tag("integration")
     void withoutTheKernelFileTheHostsHostnameCommandGivesIt() throws IOException {
         hostnameCommand("echo from-hostname-command");
 
@@ -79,6 +81,7 @@ class NodeNamesTest {
     }
 
     @Test
+    @Tag("integration")
     void noNameAtAllAsksForNodeName() throws IOException {
         hostnameCommand("exit 1");
 

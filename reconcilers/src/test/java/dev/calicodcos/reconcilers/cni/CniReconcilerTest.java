@@ -21,10 +21,12 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** cni against real files in a temporary host root, plugin downloads from file URLs, a recording fake systemctl. */
+@Tag("integration")
 class CniReconcilerTest {
     static final String CONFIG = "/opt/mesosphere/etc/dcos/network/cni/calico.cni";
     static final String CALICO = "/opt/mesosphere/active/cni/calico";

@@ -25,9 +25,11 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** libnetwork and node containers in a real dockerd (privileged containers cannot run here, so the spec turns that off). */
+@Tag("integration")
 class ContainerReconcilersTest {
     static final String CONTAINERS = """
             etcd:

@@ -20,9 +20,11 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** dockerClusterStore against a real dockerd, real files and a recording fake systemctl. */
+@Tag("integration")
 class DockerClusterStoreReconcilerTest {
     static final String ONLY_DOCKER = TestSpecs.ONLY_DOCKER;
     static final String USER_DAEMON_JSON = "{\n  \"log-level\": \"warn\",\n  \"debug\": false\n}\n";

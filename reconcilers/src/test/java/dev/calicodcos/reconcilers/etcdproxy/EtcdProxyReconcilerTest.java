@@ -42,12 +42,14 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The real {@code etcd gateway} (and v2 proxy) in front of a real etcd, run from the unit the step
  * writes by the test's systemd (which really runs units), checked by reading a key through it.
  */
+@Tag("integration")
 class EtcdProxyReconcilerTest {
     private static final String UNIT = EtcdProxyReconciler.UNIT;
     private static final String FAKE_UNIT = UNIT.replace(".service", "");

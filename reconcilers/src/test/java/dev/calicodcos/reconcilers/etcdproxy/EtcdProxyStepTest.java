@@ -31,6 +31,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -215,6 +216,7 @@ class EtcdProxyStepTest {
     }
 
     @Test
+    @Tag("integration")
     void theOldDesignsPidFileIsDeletedAndThePidInItIsNeverSignalled() throws Exception {
         Process foreign = new ProcessBuilder("sleep", "600").start();
         try {

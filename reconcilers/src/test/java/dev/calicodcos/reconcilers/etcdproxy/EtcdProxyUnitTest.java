@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The pure render of the proxy's systemd unit: its exact text, its quoting, and what it refuses. */
@@ -108,6 +109,7 @@ class EtcdProxyUnitTest {
     }
 
     @Test
+    @Tag("integration")
     void systemdItselfParsesTheHostileUnitIntoTheIntendedArguments() throws Exception {
         Path systemd = Path.of("/lib/systemd/systemd");
         assumeTrue(Files.isExecutable(systemd) && Files.isExecutable(Path.of("/usr/bin/setpriv")), "no systemd here to parse units");

@@ -7,6 +7,7 @@ import dev.calicodcos.model.agent.AgentReport;
 import dev.calicodcos.reconcilers.TestHost;
 import java.nio.file.Path;
 import java.util.Optional;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Host programs run with the host's PATH, resolved under the host root, before the task's own. */
@@ -30,6 +31,7 @@ class HostsTest {
     }
 
     @Test
+    @Tag("integration")
     void detectIpFindsIpInTheHostsSbinThoughTheTaskPathIsOnlyUsrBinAndBin() {
         try (TestHost agent = TestHost.withoutDocker()) {
             agent.script("/usr/sbin/ip", "echo 10.1.2.3");
@@ -43,6 +45,7 @@ class HostsTest {
     }
 
     @Test
+    @Tag("integration")
     void systemctlIsFoundUnderTheHostRoot() {
         try (TestHost agent = TestHost.withoutDocker()) {
             String path = Hosts.commandPath(agent.root(), TestHost.DCOS_TASK_PATH);

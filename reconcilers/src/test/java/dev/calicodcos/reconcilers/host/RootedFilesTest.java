@@ -13,6 +13,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -153,6 +154,7 @@ class RootedFilesTest {
     }
 
     @Test
+    @Tag("integration")
     void onARealSecondFileSystemTheWriteStaysAtomicAndOutOfThePackages() throws Exception {
         dcosPackages();
         Path state = root.resolve("var/lib/calico-dcos");

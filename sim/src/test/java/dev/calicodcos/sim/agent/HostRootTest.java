@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,7 @@ class HostRootTest {
     }
 
     @Test
+    @Tag("integration")
     void detectIpFailsAsOnCentOsWhenIpIsNotOnThePathAndPrintsTheAgentsAddressWithTheHostPath() throws Exception {
         HostRoot host = HostRoot.create(dir.resolve("root"), AgentSpec.privateAgent("10.0.1.21"));
 
@@ -40,6 +42,7 @@ class HostRootTest {
     }
 
     @Test
+    @Tag("integration")
     void ipAnswersAddressAndRouteQueriesWithTheAgentsAddress() throws Exception {
         HostRoot host = HostRoot.create(dir.resolve("root"), AgentSpec.publicAgent("10.0.5.10"));
         Map<String, String> env = Map.of("PATH", "/usr/bin:/bin");

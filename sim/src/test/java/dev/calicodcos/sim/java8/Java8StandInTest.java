@@ -17,10 +17,12 @@ import java.util.jar.Manifest;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** DC/OS's Java 8 stand-in refuses newer class files as Java 8 does, and runs Java 8 programs that see Java 8. */
+@Tag("integration")
 class Java8StandInTest {
     private static final String PROBE = """
             package a.b;

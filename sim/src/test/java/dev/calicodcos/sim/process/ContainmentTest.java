@@ -10,10 +10,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import dev.calicodcos.sim.TestProcesses;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Both ways of holding a container's processes kill escaped daemons; the init passes the command's status on. */
+@Tag("integration")
 class ContainmentTest {
     @TempDir
     Path dir;
