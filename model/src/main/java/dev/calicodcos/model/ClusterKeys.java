@@ -22,6 +22,11 @@ public record ClusterKeys(String prefix, String cluster) {
         return clusterRoot() + "/spec";
     }
 
+    /** The last valid spec, which plans reference by revision ({@code SpecInForce}); written by the leader. */
+    public String specInForce() {
+        return clusterRoot() + "/spec-in-force";
+    }
+
     public String status() {
         return clusterRoot() + "/status";
     }

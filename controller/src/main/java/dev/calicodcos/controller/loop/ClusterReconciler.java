@@ -12,7 +12,7 @@ import dev.calicodcos.controller.store.ClusterView;
 import dev.calicodcos.controller.store.KvStore;
 import dev.calicodcos.controller.store.StoreException;
 import dev.calicodcos.controller.store.Versioned;
-import dev.calicodcos.model.agent.AgentPlan;
+import dev.calicodcos.model.agent.SpecInForce;
 import dev.calicodcos.model.codec.SpecCodec;
 import dev.calicodcos.model.spec.CalicoCluster;
 import dev.calicodcos.model.spec.Metadata;
@@ -23,7 +23,6 @@ import dev.calicodcos.model.validation.ReadResult;
 import dev.calicodcos.model.validation.SpecReader;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -65,7 +64,12 @@ public final class ClusterReconciler implements ReconcilePass {
         this.goneGracePeriod = goneGracePeriod;
     }
 
-    private record LastGoodSpec(CalicoCluster cluster, long revision) {}
+    private record LastGoodSpec(CalicoCluster cluster, long revision) {
+        static LastGoodSpec of(SpecInForce stored) {
+            return new LastGoodSpec(new CalicoCluster(CalicoCluster.API_VERSION, CalicoCluster.KIND, new Metadata("restored", Map.of()),
+                    stored.spec(), null), stored.revision());
+        }
+    }
 
     @Override
     public PassResult reconcile(KvStore.Fence fence) throws InterruptedException {
@@ -81,7 +85,7 @@ public final class ClusterReconciler implements ReconcilePass {
         } else {
             invalid = Optional.of(read.problems().stream().map(Problem::text).toList());
             if (lastGood == null) {
-                lastGood = fromPlans(world.plans()).orElse(null);
+                lastGood = world.specInForce().map(LastGoodSpec::of).orElse(null); // after a controller restart
             }
             if (lastGood == null) {
                 LOG.warn("spec is invalid and no valid spec was ever applied revision={}", stored.modRevision());
@@ -89,7 +93,7 @@ public final class ClusterReconciler implements ReconcilePass {
             }
         }
         PlanResult result = planner.plan(new PlanInput(lastGood.cluster(), lastGood.revision(), stored.modRevision(),
-                invalid, agents.agents(), world.reports(), world.plans(), world.control(), world.status(), clock.instant(),
+                invalid, agents.agents(), world.reports(), world.plans(), world.control(), world.status(), world.specInForce(), clock.instant(),
                 goneGracePeriod));
         return write(fence, world, result);
     }
@@ -132,13 +136,6 @@ public final class ClusterReconciler implements ReconcilePass {
                 Condition.INVALID_SPEC, "True", "ValidationFailed",
                 "the spec is invalid and no valid spec was ever applied: " + String.join("; ", problems), clock.instant())),
                 Map.of(), Map.of(), previous.rollout(), Map.of(), previous.events(), clock.instant());
-        return new PlanResult(world.plans(), Set.of(), status);
-    }
-
-    /** After a controller restart the plans still say which spec is in force. */
-    private static Optional<LastGoodSpec> fromPlans(Map<String, AgentPlan> plans) {
-        return plans.values().stream().max(Comparator.comparingLong(AgentPlan::specRevision))
-                .map(p -> new LastGoodSpec(new CalicoCluster(CalicoCluster.API_VERSION, CalicoCluster.KIND,
-                        new Metadata("restored", Map.of()), p.spec(), null), p.specRevision()));
+        return new PlanResult(Optional.empty(), world.plans(), Set.of(), status);
     }
 }

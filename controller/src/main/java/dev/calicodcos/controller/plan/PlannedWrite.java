@@ -1,11 +1,15 @@
 package dev.calicodcos.controller.plan;
 
 import dev.calicodcos.model.agent.AgentPlan;
+import dev.calicodcos.model.agent.SpecInForce;
 import dev.calicodcos.model.status.AgentStatus;
 import dev.calicodcos.model.status.ClusterStatus;
 
 /** One write a pass asks for, as a document: the store encodes it and picks the key. */
 public sealed interface PlannedWrite {
+
+    /** The spec the plans reference; written before the first plan that names its revision. */
+    record PutSpecInForce(SpecInForce spec) implements PlannedWrite {}
 
     record PutPlan(String agentId, AgentPlan plan) implements PlannedWrite {}
 

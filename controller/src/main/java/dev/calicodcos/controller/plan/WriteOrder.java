@@ -12,8 +12,9 @@ import java.util.Optional;
 
 /**
  * What a pass writes, and in which order, from its result and what etcd holds. Unchanged plans and
- * status rows are not written, nor a status document that differs only in its time. Releases come
- * before grants (deleted plans, then plans that issue no new grant, then plans that do), then the
+ * status rows are not written, nor a status document that differs only in its time. The spec in
+ * force comes first, so no plan names a revision a node agent cannot read. Releases come before
+ * grants (deleted plans, then plans that issue no new grant, then plans that do), then the
  * agents' status rows, then the status document, cut into batches of at most {@code maxPerBatch}:
  * each batch is one transaction, so if a later one fails, the grants in etcd only ever went down.
  * The rows are kept apart from the document (one key per agent) so that the document stays bounded
@@ -28,6 +29,8 @@ public final class WriteOrder {
         }
         Map<String, AgentPlan> stored = etcd.plans();
         List<PlannedWrite> releases = new ArrayList<>();
+        result.specInForce().filter(spec -> !etcd.specInForce().equals(Optional.of(spec)))
+                .ifPresent(spec -> releases.add(new PlannedWrite.PutSpecInForce(spec))); // before any plan that names it
         List<PlannedWrite> grants = new ArrayList<>();
         result.deletePlans().stream().filter(stored::containsKey).sorted()
                 .forEach(agentId -> releases.add(new PlannedWrite.DeletePlan(agentId)));

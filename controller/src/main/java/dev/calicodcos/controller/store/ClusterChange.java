@@ -3,6 +3,7 @@ package dev.calicodcos.controller.store;
 import dev.calicodcos.controller.plan.ControlState;
 import dev.calicodcos.model.agent.AgentPlan;
 import dev.calicodcos.model.agent.AgentReport;
+import dev.calicodcos.model.agent.SpecInForce;
 import dev.calicodcos.model.status.AgentStatus;
 import dev.calicodcos.model.status.ClusterStatus;
 import java.util.Optional;
@@ -18,6 +19,8 @@ public sealed interface ClusterChange {
 
     /** The status document (empty: deleted or unreadable); the agents' rows are {@link Row}s. */
     record Status(Optional<ClusterStatus> summary, long revision) implements ClusterChange {}
+
+    record InForce(Optional<SpecInForce> spec, long revision) implements ClusterChange {}
 
     record Plan(String agentId, Optional<AgentPlan> plan, long revision) implements ClusterChange {}
 

@@ -7,6 +7,7 @@ import dev.calicodcos.controller.plan.ControlState;
 import dev.calicodcos.model.ClusterKeys;
 import dev.calicodcos.model.agent.AgentPlan;
 import dev.calicodcos.model.agent.AgentReport;
+import dev.calicodcos.model.agent.SpecInForce;
 import dev.calicodcos.model.codec.SpecCodec;
 import dev.calicodcos.model.status.AgentStatus;
 import dev.calicodcos.model.status.ClusterStatus;
@@ -44,6 +45,9 @@ public final class ClusterDocuments {
         Optional<byte[]> bytes = change.value().map(Versioned::value);
         if (key.equals(keys.spec())) {
             return new ClusterChange.Spec(change.value(), revision);
+        }
+        if (key.equals(keys.specInForce())) {
+            return new ClusterChange.InForce(bytes.flatMap(b -> read(key, b, SpecInForce.class)), revision);
         }
         if (key.equals(keys.control())) {
             return new ClusterChange.Control(bytes.flatMap(b -> read(key, b, ControlState.class)).orElse(ControlState.none()), revision);

@@ -4,6 +4,7 @@ import dev.calicodcos.controller.plan.ControlState;
 import dev.calicodcos.controller.plan.StoredDocuments;
 import dev.calicodcos.model.agent.AgentPlan;
 import dev.calicodcos.model.agent.AgentReport;
+import dev.calicodcos.model.agent.SpecInForce;
 import dev.calicodcos.model.status.AgentStatus;
 import dev.calicodcos.model.status.ClusterStatus;
 import java.util.HashMap;
@@ -14,10 +15,13 @@ import java.util.Optional;
  * Every document of one cluster as of one etcd revision: what a pass plans from.
  *
  * @param revision       the etcd revision these documents are as of
+ * @param spec           the user's spec key as written (valid or not)
+ * @param specInForce    the last valid spec, which the plans reference
  * @param statusDocument the status document as stored (conditions, counts, rollout, events)
  * @param rows           each agent's status row, stored beside the document
  */
-public record ClusterSnapshot(long revision, Optional<Versioned> spec, ControlState control, Optional<ClusterStatus> statusDocument,
+public record ClusterSnapshot(long revision, Optional<Versioned> spec, Optional<SpecInForce> specInForce, ControlState control,
+                              Optional<ClusterStatus> statusDocument,
                               Map<String, AgentStatus> rows, Map<String, AgentPlan> plans, Map<String, AgentReport> reports) {
     public ClusterSnapshot {
         rows = Map.copyOf(rows);
@@ -46,6 +50,6 @@ public record ClusterSnapshot(long revision, Optional<Versioned> spec, ControlSt
 
     /** What a pass's writes are compared with. */
     public StoredDocuments stored() {
-        return new StoredDocuments(plans, statusDocument, rows);
+        return new StoredDocuments(specInForce, plans, statusDocument, rows);
     }
 }

@@ -5,6 +5,7 @@ import dev.calicodcos.controller.plan.PlannedWrite;
 import dev.calicodcos.model.ClusterKeys;
 import dev.calicodcos.model.agent.AgentPlan;
 import dev.calicodcos.model.agent.AgentReport;
+import dev.calicodcos.model.agent.SpecInForce;
 import dev.calicodcos.model.status.AgentStatus;
 import dev.calicodcos.model.status.ClusterStatus;
 import java.util.HashMap;
@@ -95,6 +96,9 @@ public final class ClusterStore {
     }
 
     private KvStore.Write write(PlannedWrite write) {
+        if (write instanceof PlannedWrite.PutSpecInForce inForce) {
+            return new KvStore.Put(keys().specInForce(), documents.encode(inForce.spec()));
+        }
         if (write instanceof PlannedWrite.PutPlan put) {
             return new KvStore.Put(keys().plan(put.agentId()), documents.encode(put.plan()));
         }
@@ -113,6 +117,7 @@ public final class ClusterStore {
     /** Folds decoded changes into documents; the view keeps one of these up to date. */
     static final class Builder {
         private Optional<Versioned> spec = Optional.empty();
+        private Optional<SpecInForce> inForce = Optional.empty();
         private ControlState control = ControlState.none();
         private Optional<ClusterStatus> summary = Optional.empty();
         private final Map<String, AgentStatus> rows = new HashMap<>();
@@ -122,6 +127,7 @@ public final class ClusterStore {
         static Builder of(ClusterSnapshot snapshot) {
             Builder b = new Builder();
             b.spec = snapshot.spec();
+            b.inForce = snapshot.specInForce();
             b.control = snapshot.control();
             b.summary = snapshot.statusDocument();
             b.rows.putAll(snapshot.rows());
@@ -133,6 +139,8 @@ public final class ClusterStore {
         void apply(ClusterChange change) {
             if (change instanceof ClusterChange.Spec s) {
                 spec = s.stored();
+            } else if (change instanceof ClusterChange.InForce f) {
+                inForce = f.spec();
             } else if (change instanceof ClusterChange.Control c) {
                 control = c.control();
             } else if (change instanceof ClusterChange.Status s) {
@@ -147,7 +155,7 @@ public final class ClusterStore {
         }
 
         ClusterSnapshot build(long revision) {
-            return new ClusterSnapshot(revision, spec, control, summary, rows, plans, reports);
+            return new ClusterSnapshot(revision, spec, inForce, control, summary, rows, plans, reports);
         }
     }
 }

@@ -3,12 +3,13 @@ package dev.calicodcos.controller.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.calicodcos.model.Specs;
 import dev.calicodcos.model.agent.AgentPlan;
+import dev.calicodcos.model.agent.SpecInForce;
 import dev.calicodcos.model.agent.RestartGrant;
 import dev.calicodcos.model.spec.StepName;
 import dev.calicodcos.model.status.ClusterStatus;
 import dev.calicodcos.model.status.RolloutStatus;
-import dev.calicodcos.model.Specs;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -25,12 +26,12 @@ class WriteOrderTest {
             Map.of(), List.of(), T0);
 
     private static AgentPlan plan(String agent, long revision, String grantHash) {
-        return new AgentPlan(agent, revision, Specs.minimal().spec(), Map.of(StepName.CNI, "h-" + revision),
+        return new AgentPlan(agent, revision, Map.of(StepName.CNI, "h-" + revision),
                 Optional.ofNullable(grantHash).map(h -> new RestartGrant(StepName.DOCKER_CLUSTER_STORE, h, T0)), false, false);
     }
 
     private static StoredDocuments stored(Map<String, AgentPlan> plans) {
-        return new StoredDocuments(plans, Optional.of(STATUS), Map.of());
+        return new StoredDocuments(Optional.empty(), plans, Optional.of(STATUS), Map.of());
     }
 
     private static List<String> describe(List<List<PlannedWrite>> batches) {
@@ -38,6 +39,9 @@ class WriteOrderTest {
     }
 
     private static String describe(PlannedWrite w) {
+        if (w instanceof PlannedWrite.PutSpecInForce f) {
+            return "spec:" + f.spec().revision();
+        }
         if (w instanceof PlannedWrite.PutPlan p) {
             return "put:" + p.agentId() + p.plan().restartGrant().map(g -> "+grant").orElse("");
         }
@@ -53,7 +57,7 @@ class WriteOrderTest {
         ClusterStatus later = new ClusterStatus(7, 7, List.of(), Map.of(), Map.of(), RolloutStatus.initial(), Map.of(), List.of(),
                 T0.plusSeconds(30));
 
-        assertThat(WriteOrder.batches(new PlanResult(stored, Set.of(), later), stored(stored), 100)).isEmpty();
+        assertThat(WriteOrder.batches(new PlanResult(Optional.empty(), stored, Set.of(), later), stored(stored), 100)).isEmpty();
     }
 
     @Test
@@ -70,7 +74,7 @@ class WriteOrderTest {
                 "e", plan("e", 8, null));
         ClusterStatus status = new ClusterStatus(8, 8, List.of(), Map.of(), Map.of(), RolloutStatus.initial(), Map.of(), List.of(), T0);
 
-        List<List<PlannedWrite>> batches = WriteOrder.batches(new PlanResult(planned, Set.of("d"), status), stored(stored), 100);
+        List<List<PlannedWrite>> batches = WriteOrder.batches(new PlanResult(Optional.empty(), planned, Set.of("d"), status), stored(stored), 100);
 
         assertThat(describe(batches)).containsExactly("delete:d put:a put:c+grant put:e put:b+grant status");
     }
@@ -80,7 +84,7 @@ class WriteOrderTest {
         Map<String, AgentPlan> stored = Map.of("a", plan("a", 7, "h1"), "b", plan("b", 7, null));
         Map<String, AgentPlan> planned = Map.of("a", plan("a", 7, "h2"), "b", plan("b", 8, null));
 
-        List<List<PlannedWrite>> batches = WriteOrder.batches(new PlanResult(planned, Set.of(), STATUS), stored(stored), 100);
+        List<List<PlannedWrite>> batches = WriteOrder.batches(new PlanResult(Optional.empty(), planned, Set.of(), STATUS), stored(stored), 100);
 
         assertThat(describe(batches)).containsExactly("put:b put:a+grant");
     }
@@ -100,7 +104,7 @@ class WriteOrderTest {
             }
         });
 
-        List<List<PlannedWrite>> batches = WriteOrder.batches(new PlanResult(planned, Set.of(), STATUS), stored(stored), 100);
+        List<List<PlannedWrite>> batches = WriteOrder.batches(new PlanResult(Optional.empty(), planned, Set.of(), STATUS), stored(stored), 100);
 
         assertThat(batches).extracting(List::size).containsExactly(100, 100, 30);
         List<PlannedWrite> all = batches.stream().flatMap(List::stream).toList();
@@ -112,8 +116,24 @@ class WriteOrderTest {
     }
 
     @Test
+    void theSpecInForceIsWrittenFirstAndOnlyWhenItChanged() {
+        SpecInForce eight = new SpecInForce(8, Specs.minimal().spec());
+        Map<String, AgentPlan> stored = Map.of("a", plan("a", 7, null));
+        Map<String, AgentPlan> planned = Map.of("a", plan("a", 8, "h1"));
+
+        List<List<PlannedWrite>> first = WriteOrder.batches(new PlanResult(Optional.of(eight), planned, Set.of(), STATUS),
+                new StoredDocuments(Optional.of(new SpecInForce(7, Specs.minimal().spec())), stored, Optional.of(STATUS), Map.of()), 1);
+        List<List<PlannedWrite>> again = WriteOrder.batches(new PlanResult(Optional.of(eight), planned, Set.of(), STATUS),
+                new StoredDocuments(Optional.of(eight), planned, Optional.of(STATUS), Map.of()), 1);
+
+        assertThat(first.get(0)).containsExactly(new PlannedWrite.PutSpecInForce(eight));
+        assertThat(describe(first.subList(1, first.size()))).containsExactly("put:a+grant");
+        assertThat(again).isEmpty();
+    }
+
+    @Test
     void refusesABatchSizeBelowOne() {
-        assertThatThrownBy(() -> WriteOrder.batches(new PlanResult(Map.of(), Set.of(), STATUS), stored(Map.of()), 0))
+        assertThatThrownBy(() -> WriteOrder.batches(new PlanResult(Optional.empty(), Map.of(), Set.of(), STATUS), stored(Map.of()), 0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxPerBatch");
     }
 }

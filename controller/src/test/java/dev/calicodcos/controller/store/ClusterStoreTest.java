@@ -8,6 +8,7 @@ import dev.calicodcos.controller.plan.WriteOrder;
 import dev.calicodcos.model.ClusterKeys;
 import dev.calicodcos.model.Specs;
 import dev.calicodcos.model.agent.AgentPlan;
+import dev.calicodcos.model.agent.SpecInForce;
 import dev.calicodcos.model.agent.RestartGrant;
 import dev.calicodcos.model.agent.StepPhase;
 import dev.calicodcos.model.codec.SpecCodec;
@@ -51,7 +52,7 @@ class ClusterStoreTest {
 
     private static Map<String, AgentPlan> plans(int n) {
         return IntStream.range(0, n).mapToObj(i -> "agent-" + i).collect(Collectors.toMap(id -> id, id -> new AgentPlan(id, 7,
-                Specs.minimal().spec(), Map.of(StepName.CNI, "h-cni"),
+                Map.of(StepName.CNI, "h-cni"),
                 id.equals("agent-0") ? Optional.of(new RestartGrant(StepName.DOCKER_CLUSTER_STORE, "h-d", T0)) : Optional.empty(),
                 false, false)));
     }
@@ -64,11 +65,13 @@ class ClusterStoreTest {
     @Test
     void whatAPassWritesReadsBackEqualSoTheNextPassWritesNothing() {
         Map<String, AgentStatus> rows = Map.of("agent-0", row("agent-0", AgentPhase.PROGRESSING), "agent-1", row("agent-1", AgentPhase.READY));
-        PlanResult result = new PlanResult(plans(2), Set.of(), status(rows));
+        SpecInForce spec = new SpecInForce(7, Specs.minimal().spec());
+        PlanResult result = new PlanResult(Optional.of(spec), plans(2), Set.of(), status(rows));
 
         write(result, store.load());
         ClusterSnapshot after = store.load();
 
+        assertThat(after.specInForce()).contains(spec);
         assertThat(after.plans()).isEqualTo(result.plans());
         assertThat(after.status()).isEqualTo(result.status());
         assertThat(WriteOrder.batches(result, after.stored(), ClusterStore.MAX_WRITES_PER_TXN)).isEmpty();
@@ -78,7 +81,7 @@ class ClusterStoreTest {
     void theStatusDocumentStaysBoundedAndEachAgentsRowIsItsOwnKey() {
         Map<String, AgentStatus> rows = IntStream.range(0, 500).mapToObj(i -> row("agent-" + i, AgentPhase.READY))
                 .collect(Collectors.toMap(AgentStatus::agentId, r -> r));
-        write(new PlanResult(plans(0), Set.of(), status(rows)), store.load());
+        write(new PlanResult(Optional.empty(), plans(0), Set.of(), status(rows)), store.load());
 
         String document = new String(kv.get(keys.status()).orElseThrow().value(), StandardCharsets.UTF_8);
         assertThat(document).contains("\"agents\":{}").doesNotContain("agent-1");
@@ -90,7 +93,7 @@ class ClusterStoreTest {
     void oneAgentsChangeRewritesOneRowAndARowThatIsGoneIsDeleted() {
         Map<String, AgentStatus> rows = Map.of("agent-0", row("agent-0", AgentPhase.PROGRESSING), "agent-1", row("agent-1", AgentPhase.READY),
                 "agent-2", row("agent-2", AgentPhase.READY));
-        write(new PlanResult(plans(0), Set.of(), status(rows)), store.load());
+        write(new PlanResult(Optional.empty(), plans(0), Set.of(), status(rows)), store.load());
         ClusterSnapshot snapshot = store.load();
         ClusterStatus stored = snapshot.status();
 
@@ -98,7 +101,7 @@ class ClusterStoreTest {
         ClusterStatus planned = new ClusterStatus(stored.observedGeneration(), stored.appliedGeneration(), stored.conditions(),
                 stored.agentCounts(), stored.steps(), stored.rollout(), next, stored.events(), T0.plusSeconds(5));
 
-        List<PlannedWrite> writes = WriteOrder.batches(new PlanResult(Map.of(), Set.of(), planned), snapshot.stored(), 100).get(0);
+        List<PlannedWrite> writes = WriteOrder.batches(new PlanResult(Optional.empty(), Map.of(), Set.of(), planned), snapshot.stored(), 100).get(0);
         assertThat(writes).containsExactly(new PlannedWrite.DeleteRow("agent-2"), new PlannedWrite.PutRow("agent-0", next.get("agent-0")));
     }
 
@@ -110,7 +113,7 @@ class ClusterStoreTest {
         ClusterSnapshot before = store.load();
         assertThat(before.status().agents()).isEqualTo(rows);
 
-        write(new PlanResult(Map.of(), Set.of(), status(rows)), before);
+        write(new PlanResult(Optional.empty(), Map.of(), Set.of(), status(rows)), before);
         assertThat(new String(kv.get(keys.status()).orElseThrow().value(), StandardCharsets.UTF_8)).contains("\"agents\":{}");
         assertThat(store.load().status()).isEqualTo(status(rows));
     }
@@ -120,7 +123,7 @@ class ClusterStoreTest {
         assertThat(store.summary()).isEmpty();
         assertThat(store.status()).isEmpty();
 
-        write(new PlanResult(Map.of(), Set.of(), status(Map.of("agent-0", row("agent-0", AgentPhase.READY)))), store.load());
+        write(new PlanResult(Optional.empty(), Map.of(), Set.of(), status(Map.of("agent-0", row("agent-0", AgentPhase.READY)))), store.load());
         int reads = kv.reads();
 
         assertThat(store.summary()).get().extracting(ClusterStatus::agents).isEqualTo(Map.of());
