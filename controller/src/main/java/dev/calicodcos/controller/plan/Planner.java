@@ -197,8 +197,13 @@ public final class Planner {
         allocation.released().forEach((agentId, grant) -> events.add(event(in, "RestartReleased", agentId, grant.step().id(),
                 "restart slot released")));
         allocation.issued().forEach((agentId, grant) -> events.add(event(in, "RestartGranted", agentId, grant.step().id(),
-                "may restart for " + grant.step().id() + " at " + grant.desiredHash().substring(0, 12)
+                "may restart for " + grant.step().id() + " at " + shortHash(grant.desiredHash())
                         + " (spec revision " + in.specRevision() + ")")));
+    }
+
+    /** The first 12 characters, as git shows a commit; a report's hash is the node agent's word, of any length. */
+    private static String shortHash(String hash) {
+        return hash.length() <= 12 ? hash : hash.substring(0, 12);
     }
 
     private static Map<StepName, Map<StepPhase, Integer>> stepSummary(Collection<AgentStatus> rows) {
