@@ -36,7 +36,8 @@ class DemoStatusPageE2eTest {
             assertThat(page.findElement(By.cssSelector("#conditions")).getText()).contains("Ready: True");
             assertThat(page.findElements(By.cssSelector("#timeline svg path"))).hasSizeGreaterThanOrEqualTo(3);
             assertThat(page.findElement(By.id("span")).getText()).contains("now 3/3 ready");
-            page.findElements(By.cssSelector("#agents tr.agent")).get(0).click();
+            // Clicked in the page: the grid may redraw between a WebDriver lookup and its click.
+            page.executeScript("document.querySelector('#agents tr.agent').click();");
             await().atMost(Duration.ofSeconds(5)).until(() -> page.findElements(By.cssSelector("#agents tr.detail")).size() == 1);
             assertThat(page.findElement(By.cssSelector("#agents tr.detail")).getText()).contains("etcdProxy", "DONE", "node");
             browser.screenshot("status-page-demo");

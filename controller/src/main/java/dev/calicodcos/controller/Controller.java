@@ -1,6 +1,5 @@
 package dev.calicodcos.controller;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.calicodcos.controller.agents.AgentSource;
 import dev.calicodcos.controller.artifacts.Artifact;
 import dev.calicodcos.controller.agents.PolledAgents;
@@ -10,11 +9,15 @@ import dev.calicodcos.controller.fleet.NodeAgentFleet;
 import dev.calicodcos.controller.http.ControllerHttpServer;
 import dev.calicodcos.controller.http.RolloutTimeline;
 import dev.calicodcos.controller.loop.ClusterReconciler;
-import dev.calicodcos.controller.loop.ClusterWatches;
+import dev.calicodcos.controller.loop.PassResult;
 import dev.calicodcos.controller.loop.ReconcileLoop;
+import dev.calicodcos.controller.store.ClusterDocuments;
+import dev.calicodcos.controller.store.ClusterStore;
+import dev.calicodcos.controller.store.ClusterView;
 import dev.calicodcos.controller.store.EtcdKvStore;
 import dev.calicodcos.controller.store.KvStore;
 import dev.calicodcos.controller.store.MeteredKvStore;
+import dev.calicodcos.controller.store.StoreException;
 import dev.calicodcos.model.ClusterKeys;
 import dev.calicodcos.model.codec.SpecCodec;
 import dev.calicodcos.model.status.AgentPhase;
@@ -57,50 +60,58 @@ public final class Controller implements AutoCloseable {
     private final List<AutoCloseable> parts = new ArrayList<>();
     private final EtcdLeaderElection election;
     private final ControllerHttpServer http;
-    private final ClusterReconciler reconciler;
+    /** The last pass's result, for the gauges; null before the first pass. */
+    private volatile PassResult lastPass;
 
     private Controller(Settings settings, Client etcd, AgentSource agentSource, FleetFactory fleets, Clock clock,
                        PrometheusMeterRegistry registry) {
         SpecCodec codec = new SpecCodec();
         KvStore kv = new MeteredKvStore(new EtcdKvStore(etcd, Duration.ofSeconds(10)), registry);
-        ReconcileLoop[] loop = new ReconcileLoop[1];
-        NodeAgentFleet[] fleet = new NodeAgentFleet[1];
-        Runnable trigger = () -> loop[0].trigger();
-        PolledAgents agents = new PolledAgents(agentSource, trigger);
-        reconciler = new ClusterReconciler(kv, settings.keys(), codec, agents, clock, settings.goneGracePeriod());
-        election = new EtcdLeaderElection(etcd, settings.keys().election(), settings.identity(), settings.leaseTtl(), () -> {
-            if (isLeader()) {
-                fleet[0].lead();
-            } else {
-                fleet[0].standDown();
-            }
-            trigger.run();
-        });
-        fleet[0] = fleets.create(kv, election, registry);
+        ClusterStore store = new ClusterStore(kv, new ClusterDocuments(settings.keys(), codec));
+        election = new EtcdLeaderElection(etcd, settings.keys().election(), settings.identity(), settings.leaseTtl());
+        NodeAgentFleet fleet = fleets.create(kv, election, registry);
+        PolledAgents agents = new PolledAgents(agentSource);
         RolloutTimeline timeline = new RolloutTimeline(clock);
-        loop[0] = new ReconcileLoop(reconciler, election, settings.resync(), registry, () -> {
-            fleet[0].setDesired(reconciler.plannedAgents());
-            timeline.record(reconciler.lastStatus());
+        // The loop's own trigger is what every source of change calls, so the view (which the pass
+        // reads) is made with a trigger that reaches the loop through this controller.
+        ClusterView view = new ClusterView(store, this::trigger);
+        ClusterReconciler reconciler = new ClusterReconciler(store, view, codec, agents, clock, settings.goneGracePeriod());
+        loop = new ReconcileLoop(reconciler, election, settings.resync(), registry, pass -> {
+            lastPass = pass;
+            fleet.setDesired(pass.plannedAgents());
+            timeline.record(pass.status());
         });
-        ClusterWatches watches = new ClusterWatches(kv, settings.keys(), trigger);
         registerGauges(registry);
         try {
-            http = new ControllerHttpServer(settings.http(), settings.keys().cluster(), () -> currentStatus(kv, codec.json(), settings.keys()),
+            http = new ControllerHttpServer(settings.http(), settings.keys().cluster(), () -> currentStatus(view),
                     timeline::points, () -> etcdReachable(kv), registry, codec.json(), settings.artifacts());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot serve HTTP on " + settings.http() + ": " + e.getMessage(), e);
         }
         // Close in reverse order of start.
-        parts.addAll(List.of(http, watches, election, fleet[0], loop[0], agents, kv));
+        parts.addAll(List.of(http, view, election, fleet, loop, agents, kv));
         http.start();
-        agents.start(settings.agentPoll());
-        election.start();
-        watches.start();
+        agents.start(settings.agentPoll(), this::trigger);
+        election.start(() -> {
+            if (isLeader()) {
+                fleet.lead();
+            } else {
+                fleet.standDown();
+            }
+            trigger();
+        });
+        view.start();
     }
 
     public static Controller start(Settings settings, Client etcd, AgentSource agents, FleetFactory fleets, Clock clock,
                                    PrometheusMeterRegistry registry) {
         return new Controller(settings, etcd, agents, fleets, clock, registry);
+    }
+
+    private final ReconcileLoop loop;
+
+    private void trigger() {
+        loop.trigger();
     }
 
     public boolean isLeader() {
@@ -113,10 +124,10 @@ public final class Controller implements AutoCloseable {
 
     private void registerGauges(PrometheusMeterRegistry registry) {
         for (AgentPhase phase : AgentPhase.values()) {
-            Gauge.builder("calico_dcos_agents", reconciler, r -> r.lastStatus().agentCounts().getOrDefault(phase, 0))
+            Gauge.builder("calico_dcos_agents", this, c -> c.lastStatus().agentCounts().getOrDefault(phase, 0))
                     .description("Selected agents by phase").tag("phase", phase.name().toLowerCase()).register(registry);
         }
-        Gauge.builder("calico_dcos_restarts_in_flight", reconciler, r -> r.lastStatus().rollout().grantsInFlight())
+        Gauge.builder("calico_dcos_restarts_in_flight", this, c -> c.lastStatus().rollout().grantsInFlight())
                 .description("Agents holding a restart grant").register(registry);
         Gauge.builder("calico_dcos_leader", this, c -> c.isLeader() ? 1 : 0).description("1 on the leader").register(registry);
         new JvmMemoryMetrics().bindTo(registry);
@@ -131,20 +142,17 @@ public final class Controller implements AutoCloseable {
                 .description("Peak heap used since start, summed over heap pools").register(registry);
     }
 
-    /** Standbys serve the leader's status from etcd. */
-    private static ClusterStatus currentStatus(KvStore kv, ObjectMapper json, ClusterKeys keys) {
-        try {
-            return kv.get(keys.status()).map(v -> read(json, v.value())).orElse(ClusterStatus.empty());
-        } catch (RuntimeException e) {
-            return ClusterStatus.empty();
-        }
+    private ClusterStatus lastStatus() {
+        PassResult pass = lastPass;
+        return pass == null ? ClusterStatus.empty() : pass.status();
     }
 
-    private static ClusterStatus read(ObjectMapper json, byte[] bytes) {
+    /** The status as the view last saw it: the leader's own, and on a standby the leader's, without an etcd read. */
+    private static ClusterStatus currentStatus(ClusterView view) {
         try {
-            return json.readValue(bytes, ClusterStatus.class);
-        } catch (IOException e) {
-            return ClusterStatus.empty();
+            return view.snapshot().status();
+        } catch (StoreException e) {
+            return ClusterStatus.empty(); // not read from etcd yet
         }
     }
 

@@ -9,6 +9,8 @@ import dev.calicodcos.controller.fleet.NodeAgentTaskFactory;
 import dev.calicodcos.controller.mesos.HttpMesosMaster;
 import dev.calicodcos.controller.mesos.MasterClientConfig;
 import dev.calicodcos.controller.mesos.MasterEndpoint;
+import dev.calicodcos.controller.store.ClusterDocuments;
+import dev.calicodcos.controller.store.ClusterStore;
 import dev.calicodcos.controller.store.EtcdKvStore;
 import dev.calicodcos.controller.store.KvStore;
 import dev.calicodcos.controller.store.Versioned;
@@ -221,14 +223,9 @@ public final class DemoCluster implements AutoCloseable {
         return kv.get(keys.spec()).map(Versioned::modRevision).orElse(0L);
     }
 
+    /** The status with every agent's row, as the CLI reads it. */
     public Optional<ClusterStatus> status() {
-        return kv.get(keys.status()).map(v -> {
-            try {
-                return codec.json().readValue(v.value(), ClusterStatus.class);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        return new ClusterStore(kv, new ClusterDocuments(keys, codec)).status();
     }
 
     public String etcdEndpoint() {

@@ -13,8 +13,18 @@ public record ClusterKeys(String prefix, String cluster) {
         prefix = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
     }
 
+    /** Every key of this cluster (spec, control, status, agents) and no other cluster's: what the controller watches. */
+    public String clusterPrefix() {
+        return clusterRoot() + "/";
+    }
+
     public String spec() {
         return clusterRoot() + "/spec";
+    }
+
+    /** The last valid spec, which plans reference by revision ({@code SpecInForce}); written by the leader. */
+    public String specInForce() {
+        return clusterRoot() + "/spec-in-force";
     }
 
     public String status() {
@@ -36,6 +46,11 @@ public record ClusterKeys(String prefix, String cluster) {
 
     public String report(String agentId) {
         return agentsPrefix() + agentId + "/report";
+    }
+
+    /** The leader's row for one agent: its part of the status, kept apart so the status document stays bounded. */
+    public String agentStatus(String agentId) {
+        return agentsPrefix() + agentId + "/status";
     }
 
     /** The etcd election every controller replica campaigns in. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.calicodcos.model.agent.AgentPlan;
+import dev.calicodcos.model.agent.ResolvedPlan;
 import dev.calicodcos.model.agent.AgentReport;
 import dev.calicodcos.model.agent.StepPhase;
 import dev.calicodcos.model.hash.StepHashes;
@@ -60,7 +61,7 @@ class AllStepsTest {
             Files.createDirectories(etcdBinary.getParent());
             Files.createSymbolicLink(etcdBinary, Executables.find("etcd").orElseThrow());
             int proxyPort = FreePorts.next();
-            AgentPlan install = plan(spec(proxyPort));
+            ResolvedPlan install = plan(spec(proxyPort));
 
             AgentReport installed = converge(agent.runner(), install);
 
@@ -71,7 +72,7 @@ class AllStepsTest {
             // A spec change that only the cni step reads reruns only that step.
             Object daemonJsonInode = Files.getAttribute(agent.path("/etc/docker/daemon.json"), "unix:ino");
             String nodeId = agent.host().docker().inspect("calico-node").orElseThrow().id();
-            AgentPlan mtuChanged = plan(spec(proxyPort).replace("cni:\n", "cni:\n  mtu: 1440\n"));
+            ResolvedPlan mtuChanged = plan(spec(proxyPort).replace("cni:\n", "cni:\n  mtu: 1440\n"));
             AgentReport changed = converge(agent.runner(), mtuChanged);
             assertThat(changed.steps().get(StepName.CNI).desiredHash()).isNotEqualTo(installed.steps().get(StepName.CNI).desiredHash());
             assertThat(changed.steps().get(StepName.NODE).desiredHash()).isEqualTo(installed.steps().get(StepName.NODE).desiredHash());
@@ -80,7 +81,8 @@ class AllStepsTest {
             assertThat(agent.host().docker().inspect("calico-node").orElseThrow().id()).isEqualTo(nodeId);
             assertThat(agent.systemctl().restartsOf("docker")).isEqualTo(1);
 
-            AgentPlan uninstall = new AgentPlan(install.agentId(), 2, install.spec(), install.stepHashes(), Optional.empty(), false, true);
+            ResolvedPlan uninstall = new ResolvedPlan(new AgentPlan(install.plan().agentId(), 2, install.plan().stepHashes(), Optional.empty(),
+                    false, true), install.spec());
             AgentReport removed = converge(agent.runner(), uninstall);
 
             assertThat(removed.steps().values()).allMatch(s -> s.phase() == StepPhase.REMOVED);

@@ -7,7 +7,7 @@ import static dev.calicodcos.reconcilers.TestHost.step;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import dev.calicodcos.model.agent.AgentPlan;
+import dev.calicodcos.model.agent.ResolvedPlan;
 import dev.calicodcos.model.agent.AgentReport;
 import dev.calicodcos.model.agent.StepPhase;
 import dev.calicodcos.model.hash.StepHashes;
@@ -45,7 +45,7 @@ class CrashResumeTest {
     void dockerClusterStoreResumesWithOneDockerRestart(String point) {
         try (TestHost agent = TestHost.withDocker()) {
             agent.write("/etc/docker/daemon.json", "{\"log-level\": \"warn\"}");
-            AgentPlan plan = plan(TestSpecs.ONLY_DOCKER);
+            ResolvedPlan plan = plan(TestSpecs.ONLY_DOCKER);
 
             runUntilCrash(agent.runner(crashAt(point)), plan);
             AgentReport done = converge(agent.runner(), plan);
@@ -61,7 +61,7 @@ class CrashResumeTest {
     void cniOnMesos10ResumesWithOneAgentRestart(String point) throws IOException {
         try (TestHost agent = TestHost.withDocker()) {
             agent.script("/opt/mesosphere/bin/mesos-master", "echo 'mesos 1.0.1'");
-            AgentPlan plan = plan(onlyCni());
+            ResolvedPlan plan = plan(onlyCni());
 
             runUntilCrash(agent.runner(crashAt(point)), plan);
             AgentReport done = converge(agent.runner(), plan);
@@ -81,8 +81,8 @@ class CrashResumeTest {
     }
 
     /** Passes with grants (as the leader gives them) until the crash point is reached. */
-    private static void runUntilCrash(StepRunner runner, AgentPlan plan) {
-        AgentPlan current = plan;
+    private static void runUntilCrash(StepRunner runner, ResolvedPlan plan) {
+        ResolvedPlan current = plan;
         Optional<AgentReport> last = Optional.empty();
         for (int pass = 0; pass < 50; pass++) {
             try {

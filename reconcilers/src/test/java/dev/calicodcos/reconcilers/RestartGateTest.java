@@ -4,7 +4,7 @@ import static dev.calicodcos.reconcilers.TestHost.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.calicodcos.model.agent.AgentFacts;
-import dev.calicodcos.model.agent.AgentPlan;
+import dev.calicodcos.model.agent.ResolvedPlan;
 import dev.calicodcos.model.agent.RestartGrant;
 import dev.calicodcos.model.agent.StepPhase;
 import dev.calicodcos.model.agent.StepReason;
@@ -50,7 +50,7 @@ class RestartGateTest {
     }
 
     private static StepContext context(Optional<RestartGrant> grant) {
-        AgentPlan plan = plan("rollout: {stabilityPeriod: 10s, restartTimeout: 1m}").withRestartGrant(grant);
+        ResolvedPlan plan = plan("rollout: {stabilityPeriod: 10s, restartTimeout: 1m}").withRestartGrant(grant);
         return new StepContext(plan, FACTS, Optional.empty());
     }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import dev.calicodcos.model.agent.AgentPlan;
+import dev.calicodcos.model.agent.ResolvedPlan;
 import dev.calicodcos.model.agent.AgentReport;
 import dev.calicodcos.model.agent.StepPhase;
 import dev.calicodcos.model.spec.StepName;
@@ -78,7 +79,7 @@ class StubbedAgentTest {
 
     @Test
     void aPausedPlanStartsNothing() {
-        AgentPlan paused = new AgentPlan("agent-1", 1, plan(TestSpecs.ONLY_DOCKER).spec(), Map.of(), Optional.empty(), true, false);
+        ResolvedPlan paused = new ResolvedPlan(new AgentPlan("agent-1", 1, Map.of(), Optional.empty(), true, false), plan(TestSpecs.ONLY_DOCKER).spec());
 
         AgentReport report = runner(Optional.of("20.10.24")).runOnce(paused, Optional.empty());
 
@@ -88,9 +89,9 @@ class StubbedAgentTest {
 
     @Test
     void aPausedPlanHoldingANewRevisionBackKeepsReportingTheRevisionReached() {
-        AgentPlan first = new AgentPlan("agent-1", 1, plan(TestSpecs.ONLY_DOCKER).spec(), Map.of(), Optional.empty(), false, false);
+        ResolvedPlan first = new ResolvedPlan(new AgentPlan("agent-1", 1, Map.of(), Optional.empty(), false, false), plan(TestSpecs.ONLY_DOCKER).spec());
         AgentReport reached = runner(Optional.of("20.10.24")).runOnce(first, Optional.empty());
-        AgentPlan pausedNext = new AgentPlan("agent-1", 2, plan(TestSpecs.ONLY_DOCKER).spec(), Map.of(), Optional.empty(), true, false);
+        ResolvedPlan pausedNext = new ResolvedPlan(new AgentPlan("agent-1", 2, Map.of(), Optional.empty(), true, false), plan(TestSpecs.ONLY_DOCKER).spec());
 
         AgentReport report = runner(Optional.of("20.10.24")).runOnce(pausedNext, Optional.of(reached));
 
@@ -101,7 +102,7 @@ class StubbedAgentTest {
 
     @Test
     void laterStepsWaitForAnEarlierOneThatIsNotDone() {
-        AgentPlan plan = plan(TestSpecs.ONLY_DOCKER.replace("node: {enabled: false}", "node: {privileged: false}"));
+        ResolvedPlan plan = plan(TestSpecs.ONLY_DOCKER.replace("node: {enabled: false}", "node: {privileged: false}"));
 
         AgentReport report = runner(Optional.empty()).runOnce(plan, Optional.empty());
 
@@ -113,7 +114,7 @@ class StubbedAgentTest {
     @Test
     void aStepThatKeepsFailingTheSameWayLogsItsStackTraceOnlyTheFirstTime() {
         StepRunner runner = runner(Optional.empty());
-        AgentPlan plan = plan(TestSpecs.ONLY_DOCKER);
+        ResolvedPlan plan = plan(TestSpecs.ONLY_DOCKER);
 
         try (LogCapture logs = LogCapture.of(StepRunner.class)) {
             Optional<AgentReport> last = Optional.empty();

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.calicodcos.model.Specs;
 import dev.calicodcos.model.agent.AgentPlan;
+import dev.calicodcos.model.agent.ResolvedPlan;
 import dev.calicodcos.model.agent.AgentReport;
 import dev.calicodcos.model.agent.RestartGrant;
 import dev.calicodcos.model.agent.StepPhase;
@@ -171,17 +172,17 @@ public final class TestHost implements AutoCloseable {
     }
 
     /** A plan for this agent from a spec fragment (YAML under {@code spec:}). */
-    public static AgentPlan plan(String specYaml) {
+    public static ResolvedPlan plan(String specYaml) {
         CalicoClusterSpec spec = Specs.parse(Specs.withSpec(specYaml)).spec();
-        return new AgentPlan("agent-1", 1, spec, new StepHashes(new SpecCodec()).of(spec), Optional.empty(), false, false);
+        return new ResolvedPlan(new AgentPlan("agent-1", 1, new StepHashes(new SpecCodec()).of(spec), Optional.empty(), false, false), spec);
     }
 
     /**
      * Runs passes until every step is settled, granting each restart asked for (as the leader would,
      * one at a time), and returns the last report.
      */
-    public static AgentReport converge(StepRunner runner, AgentPlan plan) {
-        AtomicReference<AgentPlan> current = new AtomicReference<>(plan);
+    public static AgentReport converge(StepRunner runner, ResolvedPlan plan) {
+        AtomicReference<ResolvedPlan> current = new AtomicReference<>(plan);
         AtomicReference<AgentReport> last = new AtomicReference<>();
         await().atMost(Duration.ofSeconds(90)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200)).until(() -> {
             AgentReport report = runner.runOnce(current.get(), Optional.ofNullable(last.get()));
@@ -198,8 +199,8 @@ public final class TestHost implements AutoCloseable {
     }
 
     /** The plan with a grant for the step that asks for one, as the leader would give it. */
-    public static AgentPlan grantingAwaited(AgentPlan plan, AgentReport report) {
-        AgentPlan result = plan;
+    public static ResolvedPlan grantingAwaited(ResolvedPlan plan, AgentReport report) {
+        ResolvedPlan result = plan;
         for (var entry : report.steps().entrySet()) {
             if (entry.getValue().phase() == StepPhase.AWAITING_RESTART) {
                 result = result.withRestartGrant(Optional.of(new RestartGrant(entry.getKey(), entry.getValue().desiredHash(), Instant.now())));

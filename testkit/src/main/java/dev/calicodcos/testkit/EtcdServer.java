@@ -18,15 +18,16 @@ import java.util.concurrent.TimeUnit;
  * deleted on {@link #close()}.
  */
 public final class EtcdServer implements AutoCloseable {
-    private final Process process;
+    private final List<String> command;
+    private Process process;
     private final Path dataDir;
     private final int clientPort;
     private final int peerPort;
     private final Path log;
     private final boolean tls;
 
-    private EtcdServer(Process process, Path dataDir, int clientPort, int peerPort, Path log, boolean tls) {
-        this.process = process;
+    private EtcdServer(List<String> command, Path dataDir, int clientPort, int peerPort, Path log, boolean tls) {
+        this.command = List.copyOf(command);
         this.dataDir = dataDir;
         this.clientPort = clientPort;
         this.peerPort = peerPort;
@@ -63,14 +64,27 @@ public final class EtcdServer implements AutoCloseable {
                 command.addAll(List.of("--cert-file", certs.serverCert().toString(), "--key-file", certs.serverKey().toString(),
                         "--trusted-ca-file", certs.caCert().toString(), "--client-cert-auth"));
             }
-            Path log = dataDir.resolve("etcd.log");
-            Process process = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(log.toFile())
-                    .start();
-            EtcdServer server = new EtcdServer(process, dataDir, clientPort, peerPort, log, certs != null);
-            server.awaitHealthy(Duration.ofSeconds(30));
+            EtcdServer server = new EtcdServer(command, dataDir, clientPort, peerPort, dataDir.resolve("etcd.log"), certs != null);
+            server.launch();
             return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void launch() throws IOException {
+        process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+        awaitHealthy(Duration.ofSeconds(30));
+    }
+
+    /** Stops etcd and starts it again on the same ports and data: clients see a restart, nothing is lost. */
+    public void restart() {
+        stop();
+        try {
+            launch();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -138,6 +152,11 @@ public final class EtcdServer implements AutoCloseable {
 
     @Override
     public void close() {
+        stop();
+        TempDirs.deleteRecursively(dataDir);
+    }
+
+    private void stop() {
         process.destroy();
         try {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
@@ -146,6 +165,5 @@ public final class EtcdServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        TempDirs.deleteRecursively(dataDir);
     }
 }

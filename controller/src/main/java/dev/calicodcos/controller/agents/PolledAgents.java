@@ -19,7 +19,7 @@ public final class PolledAgents implements AgentSource, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PolledAgents.class);
 
     private final AgentSource source;
-    private final Runnable onChange;
+    private volatile Runnable onChange = () -> { };
     private final AtomicReference<List<AgentView>> latest = new AtomicReference<>();
     private final AtomicReference<RuntimeException> lastError = new AtomicReference<>();
     private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -28,12 +28,13 @@ public final class PolledAgents implements AgentSource, AutoCloseable {
         return t;
     });
 
-    public PolledAgents(AgentSource source, Runnable onChange) {
+    public PolledAgents(AgentSource source) {
         this.source = source;
-        this.onChange = onChange;
     }
 
-    public void start(Duration interval) {
+    /** Polls every {@code interval} from now on; {@code onChange} runs when the list differs from the last one. */
+    public void start(Duration interval, Runnable onChange) {
+        this.onChange = onChange;
         poller.scheduleWithFixedDelay(this::poll, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 

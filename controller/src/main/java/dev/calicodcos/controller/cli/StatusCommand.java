@@ -1,5 +1,7 @@
 package dev.calicodcos.controller.cli;
 
+import dev.calicodcos.controller.store.ClusterDocuments;
+import dev.calicodcos.controller.store.ClusterStore;
 import dev.calicodcos.controller.store.KvStore;
 import dev.calicodcos.controller.store.Versioned;
 import dev.calicodcos.model.codec.Durations;
@@ -39,8 +41,9 @@ final class StatusCommand extends EtcdCommand {
     @Override
     public Integer call() throws IOException, InterruptedException {
         try (KvStore kv = connect()) {
+            ClusterStore store = new ClusterStore(kv, new ClusterDocuments(etcd.keys(), app.codec));
             if (!waitForReady) {
-                Optional<ClusterStatus> status = read(kv);
+                Optional<ClusterStatus> status = store.status();
                 if (status.isEmpty()) {
                     err().println("error: no status for calicocluster/" + etcd.cluster + " yet (is the controller running?)");
                     err().flush();
@@ -51,9 +54,9 @@ final class StatusCommand extends EtcdCommand {
             }
             // Scripts read one JSON document from stdout; people watching read the progress lines.
             PrintWriter progress = format == Format.json ? err() : out();
-            Verdict verdict = waitForVerdict(kv, progress);
-            if (format == Format.json) {
-                verdict.last().ifPresent(this::print);
+            Verdict verdict = waitForVerdict(kv, store, progress);
+            if (format == Format.json && verdict.last().isPresent()) {
+                store.status().ifPresent(this::print); // with every agent's row, read once at the end
             }
             return verdict.exitCode();
         }
@@ -67,13 +70,14 @@ final class StatusCommand extends EtcdCommand {
     /** How the wait ended, and the status last read. */
     private record Verdict(int exitCode, Optional<ClusterStatus> last) {}
 
-    private Verdict waitForVerdict(KvStore kv, PrintWriter out) throws IOException, InterruptedException {
+    /** Polls the status document alone (one read, whatever the number of agents) until a verdict. */
+    private Verdict waitForVerdict(KvStore kv, ClusterStore store, PrintWriter out) throws IOException, InterruptedException {
         Instant deadline = Instant.now().plus(Durations.parse(timeout));
         Duration interval = Durations.parse(poll);
         String lastLine = "";
         while (true) {
             long newest = kv.get(etcd.keys().spec()).map(Versioned::modRevision).orElse(0L);
-            Optional<ClusterStatus> status = read(kv);
+            Optional<ClusterStatus> status = store.summary();
             String line = status.map(StatusTable::progress).orElse("waiting for the controller's first status");
             if (!line.equals(lastLine)) {
                 out.println(line);
@@ -106,13 +110,5 @@ final class StatusCommand extends EtcdCommand {
         out.println(c.type() + "=" + c.status() + " (" + c.reason() + "): " + c.message());
         out.flush();
         return new Verdict(code, Optional.of(status));
-    }
-
-    private Optional<ClusterStatus> read(KvStore kv) throws IOException {
-        Optional<Versioned> stored = kv.get(etcd.keys().status());
-        if (stored.isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of(app.codec.json().readValue(stored.get().value(), ClusterStatus.class));
     }
 }

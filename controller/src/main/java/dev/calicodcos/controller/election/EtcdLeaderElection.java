@@ -30,23 +30,24 @@ public final class EtcdLeaderElection implements Leadership, AutoCloseable {
     private final ByteSequence electionName;
     private final ByteSequence identity;
     private final Duration leaseTtl;
-    private final Runnable onChange;
+    private volatile Runnable onChange = () -> { };
     private final AtomicReference<KvStore.Fence> fence = new AtomicReference<>();
     private final Thread campaigner;
     private volatile boolean closed;
     private volatile CountDownLatch leadershipEnded = new CountDownLatch(1);
 
-    public EtcdLeaderElection(Client client, String electionName, String identity, Duration leaseTtl, Runnable onChange) {
+    public EtcdLeaderElection(Client client, String electionName, String identity, Duration leaseTtl) {
         this.client = client;
         this.electionName = ByteSequence.from(electionName, StandardCharsets.UTF_8);
         this.identity = ByteSequence.from(identity, StandardCharsets.UTF_8);
         this.leaseTtl = leaseTtl;
-        this.onChange = onChange;
         this.campaigner = new Thread(this::campaignForever, "leader-election");
         this.campaigner.setDaemon(true);
     }
 
-    public void start() {
+    /** Campaigns from now on; {@code onChange} runs whenever this replica gains or loses leadership. */
+    public void start(Runnable onChange) {
+        this.onChange = onChange;
         campaigner.start();
     }
 

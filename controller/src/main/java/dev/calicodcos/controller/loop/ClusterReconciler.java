@@ -1,206 +1,141 @@
 package dev.calicodcos.controller.loop;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectWriter;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.calicodcos.controller.agents.AgentSource;
-import dev.calicodcos.controller.plan.ControlState;
 import dev.calicodcos.controller.plan.PlanInput;
 import dev.calicodcos.controller.plan.PlanResult;
+import dev.calicodcos.controller.plan.PlannedWrite;
 import dev.calicodcos.controller.plan.Planner;
+import dev.calicodcos.controller.plan.WriteOrder;
+import dev.calicodcos.controller.store.ClusterSnapshot;
+import dev.calicodcos.controller.store.ClusterStore;
+import dev.calicodcos.controller.store.ClusterView;
 import dev.calicodcos.controller.store.KvStore;
+import dev.calicodcos.controller.store.StoreException;
 import dev.calicodcos.controller.store.Versioned;
-import dev.calicodcos.model.ClusterKeys;
-import dev.calicodcos.model.agent.AgentPlan;
-import dev.calicodcos.model.agent.AgentReport;
+import dev.calicodcos.model.agent.SpecInForce;
 import dev.calicodcos.model.codec.SpecCodec;
 import dev.calicodcos.model.spec.CalicoCluster;
 import dev.calicodcos.model.spec.Metadata;
-import dev.calicodcos.model.status.Condition;
 import dev.calicodcos.model.status.ClusterStatus;
+import dev.calicodcos.model.status.Condition;
 import dev.calicodcos.model.validation.Problem;
 import dev.calicodcos.model.validation.ReadResult;
 import dev.calicodcos.model.validation.SpecReader;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
-import java.util.SortedMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One level-triggered pass for one cluster: read the whole world (spec, control, plans, reports,
- * status, agents), plan, and write only what changed, in one transaction fenced by leadership.
+ * One level-triggered pass for one cluster: take the view of the cluster (no etcd read), plan, and
+ * write only what changed, in transactions fenced by leadership, releases before grants.
  */
 public final class ClusterReconciler implements ReconcilePass {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterReconciler.class);
-    /** etcd refuses transactions of more than 128 operations by default (--max-txn-ops); one is the fence. */
-    static final int MAX_WRITES_PER_TXN = 100;
+    /** How long a pass waits for the watch to bring back the previous pass's own writes. */
+    private static final Duration OWN_WRITES = Duration.ofSeconds(10);
 
-    private final KvStore kv;
-    private final ClusterKeys keys;
+    private final ClusterStore store;
+    private final ClusterView view;
     private final SpecReader reader;
-    private final ObjectMapper json;
-    private final ObjectWriter compact;
     private final Planner planner;
     private final AgentSource agents;
     private final Clock clock;
     private final Duration goneGracePeriod;
-    private volatile LastGoodSpec lastGood;
-    private volatile ClusterStatus lastStatus = ClusterStatus.empty();
-    private volatile Set<String> plannedAgents = Set.of();
+    // State across passes, all on the loop thread: the spec in force, the leadership term the view was
+    // last re-read for, and the revision of the last write this controller made.
+    private LastGoodSpec lastGood;
+    private KvStore.Fence term;
+    private long lastWrite;
 
-    public ClusterReconciler(KvStore kv, ClusterKeys keys, SpecCodec codec, AgentSource agents, Clock clock, Duration goneGracePeriod) {
-        this.kv = kv;
-        this.keys = keys;
+    public ClusterReconciler(ClusterStore store, ClusterView view, SpecCodec codec, AgentSource agents, Clock clock,
+                             Duration goneGracePeriod) {
+        this.store = store;
+        this.view = view;
         this.reader = new SpecReader(codec);
-        this.json = codec.json();
-        this.compact = codec.json().writer().without(SerializationFeature.INDENT_OUTPUT);
         this.planner = new Planner(codec);
         this.agents = agents;
         this.clock = clock;
         this.goneGracePeriod = goneGracePeriod;
     }
 
-    private record LastGoodSpec(CalicoCluster cluster, long revision) {}
-
-    /** What a pass did. */
-    public enum Result { WROTE, UNCHANGED, NO_SPEC, NOT_LEADER }
+    private record LastGoodSpec(CalicoCluster cluster, long revision) {
+        static LastGoodSpec of(SpecInForce stored) {
+            return new LastGoodSpec(new CalicoCluster(CalicoCluster.API_VERSION, CalicoCluster.KIND, new Metadata("restored", Map.of()),
+                    stored.spec(), null), stored.revision());
+        }
+    }
 
     @Override
-    public Result reconcile(KvStore.Fence fence) {
-        Optional<Versioned> stored = kv.get(keys.spec());
-        if (stored.isEmpty()) {
-            return Result.NO_SPEC;
+    public PassResult reconcile(KvStore.Fence fence) throws InterruptedException {
+        ClusterSnapshot world = currentView(fence);
+        if (world.spec().isEmpty()) {
+            return new PassResult(PassResult.Outcome.NO_SPEC, world.status(), world.plans().keySet());
         }
-        SortedMap<String, Versioned> agentKeys = kv.list(keys.agentsPrefix());
-        Map<String, AgentPlan> plans = new HashMap<>();
-        Map<String, AgentReport> reports = new HashMap<>();
-        Map<String, byte[]> storedPlans = new HashMap<>();
-        agentKeys.forEach((key, value) -> keys.agentOf(key).ifPresent(agentId -> {
-            if (key.equals(keys.plan(agentId))) {
-                parse(value.value(), AgentPlan.class, key).ifPresent(p -> plans.put(agentId, p));
-                storedPlans.put(agentId, value.value());
-            } else if (key.equals(keys.report(agentId))) {
-                parse(value.value(), AgentReport.class, key).ifPresent(r -> reports.put(agentId, r));
-            }
-        }));
-
+        Versioned stored = world.spec().get();
         Optional<List<String>> invalid = Optional.empty();
-        ReadResult read = reader.read(stored.get().value());
+        ReadResult read = reader.read(stored.value());
         if (read instanceof ReadResult.Valid valid) {
-            lastGood = new LastGoodSpec(valid.cluster(), stored.get().modRevision());
+            lastGood = new LastGoodSpec(valid.cluster(), stored.modRevision());
         } else {
             invalid = Optional.of(read.problems().stream().map(Problem::text).toList());
             if (lastGood == null) {
-                lastGood = fromPlans(plans).orElse(null);
+                lastGood = world.specInForce().map(LastGoodSpec::of).orElse(null); // after a controller restart
             }
             if (lastGood == null) {
-                LOG.warn("spec is invalid and no valid spec was ever applied revision={}", stored.get().modRevision());
+                LOG.warn("spec is invalid and no valid spec was ever applied revision={}", stored.modRevision());
+                return write(fence, world, invalidOnly(world, stored.modRevision(), invalid.get()));
             }
         }
-        ClusterStatus previous = kv.get(keys.status()).flatMap(v -> parse(v.value(), ClusterStatus.class, keys.status()))
-                .orElse(ClusterStatus.empty());
-        if (lastGood == null) {
-            return writeStatusOnly(fence, previous, stored.get().modRevision(), invalid.orElse(List.of()));
+        PlanResult result = planner.plan(new PlanInput(lastGood.cluster(), lastGood.revision(), stored.modRevision(),
+                invalid, agents.agents(), world.reports(), world.plans(), world.control(), world.status(), world.specInForce(), clock.instant(),
+                goneGracePeriod));
+        return write(fence, world, result);
+    }
+
+    /**
+     * The view, once it is known to hold every write that matters: a new leadership term re-reads the
+     * cluster (earlier leaders wrote before this term began), and within a term the view must have
+     * seen this controller's own last write, or the budget would count grants that are missing.
+     */
+    private ClusterSnapshot currentView(KvStore.Fence fence) throws InterruptedException {
+        if (!fence.equals(term)) {
+            view.resync();
+            term = fence;
+        } else if (!view.awaitRevision(lastWrite, OWN_WRITES)) {
+            throw new StoreException("the etcd watch has not brought back revision " + lastWrite + " within "
+                    + OWN_WRITES.toSeconds() + "s", null);
         }
-        ControlState control = kv.get(keys.control()).flatMap(v -> parse(v.value(), ControlState.class, keys.control()))
-                .orElse(ControlState.none());
+        return view.snapshot();
+    }
 
-        PlanResult result = planner.plan(new PlanInput(lastGood.cluster(), lastGood.revision(), stored.get().modRevision(),
-                invalid, agents.agents(), reports, plans, control, previous, clock.instant(), goneGracePeriod));
-        lastStatus = result.status();
-        plannedAgents = Set.copyOf(result.plans().keySet());
-
-        // Releases before new grants: if a later batch fails, grants in etcd only ever went down.
-        List<KvStore.Write> releases = new ArrayList<>();
-        List<KvStore.Write> grants = new ArrayList<>();
-        result.deletePlans().forEach(agentId -> releases.add(new KvStore.Delete(keys.plan(agentId))));
-        result.plans().forEach((agentId, plan) -> {
-            byte[] bytes = bytes(plan);
-            if (!Arrays.equals(bytes, storedPlans.get(agentId))) {
-                boolean newGrant = plan.restartGrant().isPresent()
-                        && !plan.restartGrant().equals(Optional.ofNullable(plans.get(agentId)).flatMap(AgentPlan::restartGrant));
-                (newGrant ? grants : releases).add(new KvStore.Put(keys.plan(agentId), bytes));
+    private PassResult write(KvStore.Fence fence, ClusterSnapshot world, PlanResult result) {
+        List<List<PlannedWrite>> batches = WriteOrder.batches(result, world.stored(), ClusterStore.MAX_WRITES_PER_TXN);
+        PassResult.Outcome outcome = PassResult.Outcome.UNCHANGED;
+        if (!batches.isEmpty()) {
+            OptionalLong revision = store.commit(fence, batches);
+            if (revision.isEmpty()) {
+                return PassResult.notLeader();
             }
-        });
-        List<KvStore.Write> writes = new ArrayList<>(releases);
-        writes.addAll(grants);
-        if (!sameIgnoringTime(result.status(), previous)) {
-            writes.add(new KvStore.Put(keys.status(), bytes(result.status())));
+            lastWrite = revision.getAsLong();
+            outcome = PassResult.Outcome.WROTE;
+            LOG.debug("wrote keys count={} revision={}", batches.stream().mapToInt(List::size).sum(), lastWrite);
         }
-        if (writes.isEmpty()) {
-            return Result.UNCHANGED;
-        }
-        for (int from = 0; from < writes.size(); from += MAX_WRITES_PER_TXN) {
-            if (!kv.commit(fence, writes.subList(from, Math.min(writes.size(), from + MAX_WRITES_PER_TXN)))) {
-                return Result.NOT_LEADER;
-            }
-        }
-        LOG.debug("wrote keys count={} revision={}", writes.size(), lastGood.revision());
-        return Result.WROTE;
+        return new PassResult(outcome, result.status(), result.plans().keySet());
     }
 
-    /** The agents that had a plan after the last pass: the ones that must run a node agent. */
-    public Set<String> plannedAgents() {
-        return plannedAgents;
-    }
-
-    /** The status computed by the last pass (for the HTTP API), without reading etcd. */
-    public ClusterStatus lastStatus() {
-        return lastStatus;
-    }
-
-    private Result writeStatusOnly(KvStore.Fence fence, ClusterStatus previous, long revision, List<String> problems) {
+    /** A status saying why nothing is planned: the spec is invalid and none was ever valid. */
+    private PlanResult invalidOnly(ClusterSnapshot world, long revision, List<String> problems) {
+        ClusterStatus previous = world.status();
         ClusterStatus status = new ClusterStatus(revision, 0, List.of(new Condition(
                 Condition.INVALID_SPEC, "True", "ValidationFailed",
                 "the spec is invalid and no valid spec was ever applied: " + String.join("; ", problems), clock.instant())),
                 Map.of(), Map.of(), previous.rollout(), Map.of(), previous.events(), clock.instant());
-        lastStatus = status;
-        if (sameIgnoringTime(status, previous)) {
-            return Result.UNCHANGED;
-        }
-        return kv.commit(fence, List.of(new KvStore.Put(keys.status(), bytes(status)))) ? Result.WROTE : Result.NOT_LEADER;
-    }
-
-    /** After a controller restart the plans still say which spec is in force. */
-    private static Optional<LastGoodSpec> fromPlans(Map<String, AgentPlan> plans) {
-        return plans.values().stream().max(Comparator.comparingLong(AgentPlan::specRevision))
-                .map(p -> new LastGoodSpec(new CalicoCluster(CalicoCluster.API_VERSION, CalicoCluster.KIND,
-                        new Metadata("restored", Map.of()), p.spec(), null), p.specRevision()));
-    }
-
-    private boolean sameIgnoringTime(ClusterStatus a, ClusterStatus b) {
-        return Arrays.equals(bytes(withoutTime(a)), bytes(withoutTime(b)));
-    }
-
-    private static ClusterStatus withoutTime(ClusterStatus s) {
-        return new ClusterStatus(s.observedGeneration(), s.appliedGeneration(), s.conditions(), s.agentCounts(), s.steps(),
-                s.rollout(), s.agents(), s.events(), null);
-    }
-
-    private byte[] bytes(Object value) {
-        try {
-            return compact.writeValueAsBytes(value);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
-        }
-    }
-
-    private <T> Optional<T> parse(byte[] bytes, Class<T> type, String key) {
-        try {
-            return Optional.of(json.readValue(bytes, type));
-        } catch (IOException e) {
-            LOG.warn("ignoring unreadable key key={} error={}", key, e.getMessage());
-            return Optional.empty();
-        }
+        return new PlanResult(Optional.empty(), world.plans(), Set.of(), status);
     }
 }

@@ -15,6 +15,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
@@ -31,7 +32,7 @@ public final class ReconcileLoop implements AutoCloseable {
     private final ReconcilePass reconciler;
     private final Leadership leadership;
     private final Duration resync;
-    private final Runnable afterPass;
+    private final Consumer<PassResult> afterPass;
     private final IntervalFunction backoff = IntervalFunction.ofExponentialRandomBackoff(Duration.ofMillis(200), 2.0, 0.2, Duration.ofSeconds(30));
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "reconcile-loop");
@@ -46,8 +47,9 @@ public final class ReconcileLoop implements AutoCloseable {
     private final FailureLog failureLog = new FailureLog(LOG);
     private ScheduledFuture<?> next;
 
-    /** @param afterPass runs on the loop thread after every successful pass (the fleet follows the plans) */
-    public ReconcileLoop(ReconcilePass reconciler, Leadership leadership, Duration resync, MeterRegistry registry, Runnable afterPass) {
+    /** @param afterPass runs on the loop thread after every successful pass of the leader (the fleet follows the plans) */
+    public ReconcileLoop(ReconcilePass reconciler, Leadership leadership, Duration resync, MeterRegistry registry,
+                         Consumer<PassResult> afterPass) {
         this.reconciler = reconciler;
         this.afterPass = afterPass;
         this.leadership = leadership;
@@ -73,12 +75,12 @@ public final class ReconcileLoop implements AutoCloseable {
         }
         Duration wait = resync;
         try {
-            ClusterReconciler.Result result = duration.recordCallable(() -> reconciler.reconcile(fence.get()));
-            registry.counter("calico_dcos_reconciles", "result", result.name().toLowerCase()).increment();
-            if (result == ClusterReconciler.Result.NOT_LEADER) {
+            PassResult result = duration.recordCallable(() -> reconciler.reconcile(fence.get()));
+            registry.counter("calico_dcos_reconciles", "result", result.outcome().name().toLowerCase()).increment();
+            if (result.outcome() == PassResult.Outcome.NOT_LEADER) {
                 leadership.lost(fence.get());
             } else {
-                afterPass.run();
+                afterPass.accept(result);
             }
             failures.set(0);
             failureLog.succeeded();

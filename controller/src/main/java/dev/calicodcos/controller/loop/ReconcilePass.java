@@ -5,5 +5,5 @@ import dev.calicodcos.controller.store.KvStore;
 /** One reconcile pass under a leadership fence: what {@link ReconcileLoop} runs ({@link ClusterReconciler} in production). */
 @FunctionalInterface
 public interface ReconcilePass {
-    ClusterReconciler.Result reconcile(KvStore.Fence fence);
+    PassResult reconcile(KvStore.Fence fence) throws InterruptedException;
 }

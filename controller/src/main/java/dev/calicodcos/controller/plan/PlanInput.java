@@ -2,6 +2,7 @@ package dev.calicodcos.controller.plan;
 
 import dev.calicodcos.model.agent.AgentPlan;
 import dev.calicodcos.model.agent.AgentReport;
+import dev.calicodcos.model.agent.SpecInForce;
 import dev.calicodcos.model.spec.CalicoCluster;
 import dev.calicodcos.model.status.ClusterStatus;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.util.Optional;
  * @param observedRevision the newest spec revision seen, valid or not
  * @param invalidSpec      the problems of the newest spec when it is invalid
  * @param previous         the status written last time (transitions, lost agents, halts, events)
+ * @param storedSpec       the spec in force as stored (the one the plans reference until this round)
  * @param goneGracePeriod  how long an agent the master no longer lists keeps its plan and slot
  */
 public record PlanInput(
@@ -30,6 +32,7 @@ public record PlanInput(
         Map<String, AgentPlan> plans,
         ControlState control,
         ClusterStatus previous,
+        Optional<SpecInForce> storedSpec,
         Instant now,
         Duration goneGracePeriod) {
 

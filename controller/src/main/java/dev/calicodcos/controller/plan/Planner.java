@@ -1,6 +1,7 @@
 package dev.calicodcos.controller.plan;
 
 import dev.calicodcos.model.agent.AgentPlan;
+import dev.calicodcos.model.agent.SpecInForce;
 import dev.calicodcos.model.agent.StepPhase;
 import dev.calicodcos.model.codec.SpecCodec;
 import dev.calicodcos.model.diff.DocumentDiff;
@@ -100,7 +101,7 @@ public final class Planner {
             if (deletePlans.contains(agentId)) {
                 continue;
             }
-            plans.put(agentId, new AgentPlan(agentId, in.specRevision(), spec, stepHashes,
+            plans.put(agentId, new AgentPlan(agentId, in.specRevision(), stepHashes,
                     Optional.ofNullable(allocation.grants().get(agentId)), paused, false));
         }
         RolloutStatus withGrants = new RolloutStatus(allocation.grants().size(), rollout.paused(), rollout.halted(),
@@ -113,7 +114,7 @@ public final class Planner {
         ClusterStatus status = new ClusterStatus(in.observedRevision(), in.specRevision(),
                 StatusConditions.of(facts, previous, in.now()), counts, stepSummary(rows.values()), withGrants, rows,
                 bounded(previous.events(), events), in.now());
-        return new PlanResult(plans, deletePlans, status);
+        return new PlanResult(Optional.of(new SpecInForce(in.specRevision(), spec)), plans, deletePlans, status);
     }
 
     private static boolean holdsGrant(AgentPlan plan) {
@@ -154,15 +155,16 @@ public final class Planner {
         if (in.specRevision() == in.previous().appliedGeneration()) {
             return;
         }
-        Optional<AgentPlan> older = in.plans().values().stream().filter(p -> p.specRevision() != in.specRevision()).findFirst();
+        Optional<SpecInForce> older = in.storedSpec().filter(s -> s.revision() != in.specRevision());
         if (older.isEmpty()) {
             events.add(event(in, "SpecApplied", null, null, "spec revision " + in.specRevision() + " in force"));
             return;
         }
+        Map<StepName, String> olderHashes = hashes.of(older.get().spec());
         List<String> fields = DocumentDiff.between(codec.toTree(older.get().spec()), codec.toTree(in.cluster().spec())).stream()
                 .map(FieldChange::path).map(p -> "spec." + p).toList();
         List<String> steps = stepHashes.keySet().stream()
-                .filter(s -> !stepHashes.get(s).equals(older.get().stepHashes().get(s))).map(StepName::id).toList();
+                .filter(s -> !stepHashes.get(s).equals(olderHashes.get(s))).map(StepName::id).toList();
         events.add(event(in, "SpecChanged", null, null, "spec revision " + in.specRevision() + " changes "
                 + (fields.isEmpty() ? "nothing" : String.join(", ", fields)) + "; steps to re-run: "
                 + (steps.isEmpty() ? "none" : String.join(", ", steps))));
@@ -195,8 +197,13 @@ public final class Planner {
         allocation.released().forEach((agentId, grant) -> events.add(event(in, "RestartReleased", agentId, grant.step().id(),
                 "restart slot released")));
         allocation.issued().forEach((agentId, grant) -> events.add(event(in, "RestartGranted", agentId, grant.step().id(),
-                "may restart for " + grant.step().id() + " at " + grant.desiredHash().substring(0, 12)
+                "may restart for " + grant.step().id() + " at " + shortHash(grant.desiredHash())
                         + " (spec revision " + in.specRevision() + ")")));
+    }
+
+    /** The first 12 characters, as git shows a commit; a report's hash is the node agent's word, of any length. */
+    private static String shortHash(String hash) {
+        return hash.length() <= 12 ? hash : hash.substring(0, 12);
     }
 
     private static Map<StepName, Map<StepPhase, Integer>> stepSummary(Collection<AgentStatus> rows) {

@@ -38,7 +38,7 @@ public final class EtcdFrameworkIdStore implements FrameworkIdStore {
 
     private void write(KvStore.Write write) {
         KvStore.Fence current = fence.get().orElseThrow(() -> new IllegalStateException("only the leader stores the framework id"));
-        if (!kv.commit(current, List.of(write))) {
+        if (kv.commit(current, List.of(write)).isEmpty()) {
             throw new IllegalStateException("leadership lost while storing the framework id");
         }
     }

@@ -10,6 +10,7 @@ import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.OptionsUtil;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
@@ -54,16 +55,26 @@ public final class EtcdKvStore implements KvStore {
     }
 
     @Override
-    public boolean commit(Fence fence, List<Write> writes) {
-        if (writes.isEmpty()) {
-            return true;
+    public Page page(String prefix, String afterKey, int limit, long revision) {
+        ByteSequence from = bytes(afterKey == null ? prefix : afterKey + "\0");
+        GetOption option = GetOption.builder().withRange(OptionsUtil.prefixEndOf(bytes(prefix)))
+                .withLimit(limit).withRevision(revision).build();
+        GetResponse response = await(client.getKVClient().get(from, option), "list " + prefix);
+        SortedMap<String, Versioned> out = new TreeMap<>();
+        for (KeyValue kv : response.getKvs()) {
+            out.put(kv.getKey().toString(StandardCharsets.UTF_8), versioned(kv));
         }
+        return new Page(out, response.isMore(), response.getHeader().getRevision());
+    }
+
+    @Override
+    public OptionalLong commit(Fence fence, List<Write> writes) {
         Op[] ops = writes.stream().map(EtcdKvStore::op).toArray(Op[]::new);
         TxnResponse response = await(client.getKVClient().txn()
                 .If(new Cmp(bytes(fence.key()), Cmp.Op.EQUAL, CmpTarget.createRevision(fence.createRevision())))
                 .Then(ops)
                 .commit(), "write " + writes.size() + " keys as leader");
-        return response.isSucceeded();
+        return response.isSucceeded() ? OptionalLong.of(response.getHeader().getRevision()) : OptionalLong.empty();
     }
 
     @Override
@@ -80,26 +91,23 @@ public final class EtcdKvStore implements KvStore {
     }
 
     @Override
-    public Watch watch(String key, long fromRevision, Consumer<Optional<Versioned>> onChange, Consumer<Throwable> onError) {
-        WatchOption option = WatchOption.builder().withRevision(fromRevision).build();
-        io.etcd.jetcd.Watch.Watcher watcher = client.getWatchClient().watch(bytes(key), option,
+    public Watch watchPrefix(String prefix, long fromRevision, Consumer<List<Change>> onChanges, Consumer<Throwable> onError) {
+        WatchOption option = WatchOption.builder().isPrefix(true).withRevision(fromRevision).build();
+        io.etcd.jetcd.Watch.Watcher watcher = client.getWatchClient().watch(bytes(prefix), option,
                 io.etcd.jetcd.Watch.listener(response -> {
-                    for (WatchEvent event : response.getEvents()) {
-                        onChange.accept(event.getEventType() == WatchEvent.EventType.DELETE
-                                ? Optional.empty()
-                                : Optional.of(versioned(event.getKeyValue())));
+                    List<Change> changes = response.getEvents().stream().map(EtcdKvStore::change).toList();
+                    if (!changes.isEmpty()) {
+                        onChanges.accept(changes);
                     }
                 }, onError));
         return watcher::close;
     }
 
-    @Override
-    public Watch watchPrefix(String prefix, long fromRevision, Consumer<String> onChange, Consumer<Throwable> onError) {
-        WatchOption option = WatchOption.builder().isPrefix(true).withRevision(fromRevision).build();
-        io.etcd.jetcd.Watch.Watcher watcher = client.getWatchClient().watch(bytes(prefix), option,
-                io.etcd.jetcd.Watch.listener(response -> response.getEvents().forEach(
-                        event -> onChange.accept(event.getKeyValue().getKey().toString(StandardCharsets.UTF_8))), onError));
-        return watcher::close;
+    private static Change change(WatchEvent event) {
+        KeyValue kv = event.getKeyValue();
+        return new Change(kv.getKey().toString(StandardCharsets.UTF_8),
+                event.getEventType() == WatchEvent.EventType.DELETE ? Optional.empty() : Optional.of(versioned(kv)),
+                kv.getModRevision());
     }
 
     @Override

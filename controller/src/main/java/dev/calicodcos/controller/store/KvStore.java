@@ -11,8 +11,16 @@ public interface KvStore extends AutoCloseable {
 
     Optional<Versioned> get(String key);
 
-    /** Every key under {@code prefix}, sorted. */
+    /** Every key under {@code prefix}, sorted, in one answer: for small prefixes (the CLI's {@code get}). */
     SortedMap<String, Versioned> list(String prefix);
+
+    /**
+     * At most {@code limit} keys under {@code prefix} after {@code afterKey} (null: from the start),
+     * as of {@code revision} (0: the current one). Paging keeps every answer far below gRPC's message
+     * limit whatever the cluster's size; reading every page at the first page's revision gives one
+     * consistent snapshot.
+     */
+    Page page(String prefix, String afterKey, int limit, long revision);
 
     /**
      * Writes {@code value} only if the key's mod revision is still {@code expectedModRevision}
@@ -23,15 +31,16 @@ public interface KvStore extends AutoCloseable {
 
     /**
      * Applies {@code writes} atomically, only while {@code fence} holds (the writer is still the
-     * leader). Returns false, writing nothing, when it does not.
+     * leader). Returns the revision it wrote at, or empty, writing nothing, when the fence failed.
      */
-    boolean commit(Fence fence, List<Write> writes);
+    OptionalLong commit(Fence fence, List<Write> writes);
 
-    /** Calls {@code onChange} with each new value of {@code key} (empty on delete) after {@code fromRevision}. */
-    Watch watch(String key, long fromRevision, Consumer<Optional<Versioned>> onChange, Consumer<Throwable> onError);
-
-    /** Calls {@code onChange} with the key of every change under {@code prefix} after {@code fromRevision}. */
-    Watch watchPrefix(String prefix, long fromRevision, Consumer<String> onChange, Consumer<Throwable> onError);
+    /**
+     * Calls {@code onChanges} with every change under {@code prefix} after {@code fromRevision}, in
+     * revision order, one call per etcd answer. After {@code onError} (compaction past
+     * {@code fromRevision}, connection loss) nothing more arrives: the caller re-reads and watches again.
+     */
+    Watch watchPrefix(String prefix, long fromRevision, Consumer<List<Change>> onChanges, Consumer<Throwable> onError);
 
     /** The cluster's current revision. */
     long revision();
@@ -43,6 +52,12 @@ public interface KvStore extends AutoCloseable {
         @Override
         void close();
     }
+
+    /** One page of a prefix read: {@code more} when keys after the last one remain. */
+    record Page(SortedMap<String, Versioned> entries, boolean more, long revision) {}
+
+    /** A key's new value at {@code revision}, or its deletion (empty value). */
+    record Change(String key, Optional<Versioned> value, long revision) {}
 
     /** A condition a fenced write depends on: {@code key} still exists with this create revision. */
     record Fence(String key, long createRevision) {}

@@ -14,6 +14,7 @@ public final class MeteredKvStore implements KvStore {
     private final KvStore delegate;
     private final Timer get;
     private final Timer list;
+    private final Timer page;
     private final Timer put;
     private final Timer commit;
     private final Timer revision;
@@ -22,6 +23,7 @@ public final class MeteredKvStore implements KvStore {
         this.delegate = delegate;
         this.get = timer(registry, "get");
         this.list = timer(registry, "list");
+        this.page = timer(registry, "page");
         this.put = timer(registry, "put");
         this.commit = timer(registry, "commit");
         this.revision = timer(registry, "revision");
@@ -52,18 +54,18 @@ public final class MeteredKvStore implements KvStore {
     }
 
     @Override
-    public boolean commit(Fence fence, List<Write> writes) {
+    public Page page(String prefix, String afterKey, int limit, long revision) {
+        return time(page, () -> delegate.page(prefix, afterKey, limit, revision));
+    }
+
+    @Override
+    public OptionalLong commit(Fence fence, List<Write> writes) {
         return time(commit, () -> delegate.commit(fence, writes));
     }
 
     @Override
-    public Watch watch(String key, long fromRevision, Consumer<Optional<Versioned>> onChange, Consumer<Throwable> onError) {
-        return delegate.watch(key, fromRevision, onChange, onError);
-    }
-
-    @Override
-    public Watch watchPrefix(String prefix, long fromRevision, Consumer<String> onChange, Consumer<Throwable> onError) {
-        return delegate.watchPrefix(prefix, fromRevision, onChange, onError);
+    public Watch watchPrefix(String prefix, long fromRevision, Consumer<List<Change>> onChanges, Consumer<Throwable> onError) {
+        return delegate.watchPrefix(prefix, fromRevision, onChanges, onError);
     }
 
     @Override

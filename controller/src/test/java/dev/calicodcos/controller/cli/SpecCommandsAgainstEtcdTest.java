@@ -3,6 +3,7 @@ package dev.calicodcos.controller.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.calicodcos.controller.store.EtcdKvStore;
+import dev.calicodcos.controller.store.ForwardingKvStore;
 import dev.calicodcos.controller.store.KvStore;
 import dev.calicodcos.controller.store.Versioned;
 import dev.calicodcos.model.ClusterKeys;
@@ -218,12 +219,13 @@ class SpecCommandsAgainstEtcdTest {
     }
 
     /** A real store whose first read is followed by someone else's write, before ours. */
-    private static final class WriteAfterRead implements KvStore {
+    private static final class WriteAfterRead extends ForwardingKvStore {
         private final KvStore delegate;
         private final Consumer<KvStore> otherWriter;
         private boolean raced;
 
         WriteAfterRead(KvStore delegate, Consumer<KvStore> otherWriter) {
+            super(delegate);
             this.delegate = delegate;
             this.otherWriter = otherWriter;
         }
@@ -236,41 +238,6 @@ class SpecCommandsAgainstEtcdTest {
                 otherWriter.accept(delegate);
             }
             return value;
-        }
-
-        @Override
-        public OptionalLong putIfUnchanged(String key, byte[] value, long expectedModRevision) {
-            return delegate.putIfUnchanged(key, value, expectedModRevision);
-        }
-
-        @Override
-        public java.util.SortedMap<String, Versioned> list(String prefix) {
-            return delegate.list(prefix);
-        }
-
-        @Override
-        public boolean commit(Fence fence, List<Write> writes) {
-            return delegate.commit(fence, writes);
-        }
-
-        @Override
-        public Watch watchPrefix(String prefix, long fromRevision, Consumer<String> onChange, Consumer<Throwable> onError) {
-            return delegate.watchPrefix(prefix, fromRevision, onChange, onError);
-        }
-
-        @Override
-        public Watch watch(String key, long fromRevision, Consumer<Optional<Versioned>> onChange, Consumer<Throwable> onError) {
-            return delegate.watch(key, fromRevision, onChange, onError);
-        }
-
-        @Override
-        public long revision() {
-            return delegate.revision();
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
         }
     }
 }

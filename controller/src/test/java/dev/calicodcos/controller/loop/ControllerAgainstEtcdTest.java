@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import dev.calicodcos.controller.Controller;
 import dev.calicodcos.controller.fleet.NodeAgentFleet;
 import dev.calicodcos.controller.plan.AgentView;
+import dev.calicodcos.controller.store.ClusterDocuments;
+import dev.calicodcos.controller.store.ClusterStore;
 import dev.calicodcos.controller.store.EtcdKvStore;
 import dev.calicodcos.controller.store.KvStore;
 import dev.calicodcos.model.ClusterKeys;
@@ -93,14 +95,8 @@ class ControllerAgainstEtcdTest {
         assertThat(kv.putIfUnchanged(keys.spec(), yaml.getBytes(StandardCharsets.UTF_8), current)).isPresent();
     }
 
-    private ClusterStatus status() throws IOException {
-        return kv.get(keys.status()).map(v -> {
-            try {
-                return codec.json().readValue(v.value(), ClusterStatus.class);
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }).orElse(ClusterStatus.empty());
+    private ClusterStatus status() {
+        return new ClusterStore(kv, new ClusterDocuments(keys, codec)).status().orElse(ClusterStatus.empty());
     }
 
     @Test

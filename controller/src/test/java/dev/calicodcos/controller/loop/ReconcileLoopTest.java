@@ -8,10 +8,12 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.calicodcos.controller.election.Leadership;
 import dev.calicodcos.controller.store.KvStore;
+import dev.calicodcos.model.status.ClusterStatus;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -39,9 +41,9 @@ class ReconcileLoopTest {
                 throw e;
             }
             successes.incrementAndGet();
-            return ClusterReconciler.Result.UNCHANGED;
+            return new PassResult(PassResult.Outcome.UNCHANGED, ClusterStatus.empty(), Set.of());
         };
-        loop = new ReconcileLoop(pass, new Leading(), Duration.ofMillis(100), new SimpleMeterRegistry(), () -> { });
+        loop = new ReconcileLoop(pass, new Leading(), Duration.ofMillis(100), new SimpleMeterRegistry(), result -> { });
     }
 
     @AfterEach

@@ -3,6 +3,7 @@ package dev.calicodcos.controller.plan;
 import dev.calicodcos.model.Specs;
 import dev.calicodcos.model.agent.AgentFacts;
 import dev.calicodcos.model.agent.AgentPlan;
+import dev.calicodcos.model.agent.SpecInForce;
 import dev.calicodcos.model.agent.AgentReport;
 import dev.calicodcos.model.agent.StepPhase;
 import dev.calicodcos.model.agent.StepReport;
@@ -33,6 +34,7 @@ final class PlannerFixtures {
     final List<AgentView> agents = new ArrayList<>();
     final Map<String, AgentReport> reports = new HashMap<>();
     Map<String, AgentPlan> plans = new HashMap<>();
+    Optional<SpecInForce> specInForce = Optional.empty();
     ClusterStatus status = ClusterStatus.empty();
     ControlState control = ControlState.none();
     Instant now = T0;
@@ -80,11 +82,12 @@ final class PlannerFixtures {
 
     PlanResult round() {
         PlanResult result = planner.plan(new PlanInput(cluster, revision, observed, invalid, agents, reports, plans, control,
-                status, now, GRACE));
+                status, specInForce, now, GRACE));
         Map<String, AgentPlan> next = new HashMap<>(result.plans());
         result.deletePlans().forEach(next::remove);
         plans = next;
         status = result.status();
+        specInForce = result.specInForce().or(() -> specInForce);
         now = now.plusSeconds(1);
         return result;
     }

@@ -1,14 +1,18 @@
 package dev.calicodcos.model.agent;
 
-import dev.calicodcos.model.spec.CalicoClusterSpec;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.calicodcos.model.spec.StepName;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * What the leader wants one agent to converge on, at {@code clusters/<name>/agents/<agentId>/plan}.
- * The node agent renders each step from {@code spec} and its own facts; the leader only decides
- * whether it may start steps, whether it may restart a service, and whether Calico stays.
+ * The plan names the spec by revision and does not copy it: the node agent reads that spec once
+ * from {@code clusters/<name>/spec-in-force} ({@link SpecInForce}), so a spec edit rewrites a few
+ * hundred bytes per agent, not the whole spec. The node agent renders each step from the spec and
+ * its own facts; the leader only decides whether it may start steps, whether it may restart a
+ * service, and whether Calico stays. Unknown fields are ignored: plans written by an earlier
+ * version (which carried the spec) still read.
  *
  * @param specRevision  the spec's etcd mod revision this plan was made from (the generation)
  * @param stepHashes    the spec-level hash of each step's inputs, for the report and the event history
@@ -16,10 +20,10 @@ import java.util.Optional;
  * @param paused        no new step may start; a restart already under way finishes
  * @param uninstall     remove every step, in reverse order
  */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record AgentPlan(
         String agentId,
         long specRevision,
-        CalicoClusterSpec spec,
         Map<StepName, String> stepHashes,
         Optional<RestartGrant> restartGrant,
         boolean paused,
@@ -34,6 +38,6 @@ public record AgentPlan(
     }
 
     public AgentPlan withRestartGrant(Optional<RestartGrant> grant) {
-        return new AgentPlan(agentId, specRevision, spec, stepHashes, grant, paused, uninstall);
+        return new AgentPlan(agentId, specRevision, stepHashes, grant, paused, uninstall);
     }
 }

@@ -1,6 +1,8 @@
 package dev.calicodcos.reconcilers.agent;
 
 import dev.calicodcos.model.agent.AgentPlan;
+import dev.calicodcos.model.agent.ResolvedPlan;
+import dev.calicodcos.model.agent.SpecInForce;
 import dev.calicodcos.model.agent.AgentReport;
 import dev.calicodcos.model.codec.SpecCodec;
 import dev.calicodcos.reconcilers.log.FailureLog;
@@ -56,6 +58,8 @@ public final class NodeAgent implements AutoCloseable {
     private long leaseId;
     private CloseableClient keepAlive;
     private Optional<String> published = Optional.empty();
+    /** The spec of the newest revision a plan referenced, read once per revision. */
+    private Optional<SpecInForce> spec = Optional.empty();
 
     public NodeAgent(NodeAgentConfig config, Client etcd, StepRunner runner, SpecCodec codec) {
         this.config = config;
@@ -92,7 +96,7 @@ public final class NodeAgent implements AutoCloseable {
     /** One pass; returns how long to wait before the next. */
     private Duration pass() {
         try {
-            Optional<AgentPlan> plan = readPlan();
+            Optional<ResolvedPlan> plan = readPlan();
             if (plan.isEmpty()) {
                 passFailures.succeeded();
                 return timing.withoutPlan();
@@ -110,15 +114,38 @@ public final class NodeAgent implements AutoCloseable {
         }
     }
 
-    private Optional<AgentPlan> readPlan() {
-        List<KeyValue> kvs = await(etcd.getKVClient().get(bytes(config.keys().plan(config.agentId())))).getKvs();
+    /**
+     * The plan with the spec it references. The spec is read once per revision; when the spec in
+     * force is already newer than the plan (the leader writes it before the plans), the pass waits:
+     * the plan follows in moments and its watch wakes the agent.
+     */
+    private Optional<ResolvedPlan> readPlan() {
+        Optional<AgentPlan> plan = read(config.keys().plan(config.agentId()), AgentPlan.class);
+        if (plan.isEmpty()) {
+            return Optional.empty();
+        }
+        long wanted = plan.get().specRevision();
+        if (spec.map(SpecInForce::revision).orElse(-1L) != wanted) {
+            Optional<SpecInForce> inForce = read(config.keys().specInForce(), SpecInForce.class);
+            if (inForce.isEmpty() || inForce.get().revision() != wanted) {
+                LOG.info("waiting for the spec the plan references agent={} planRevision={} inForce={}", config.agentId(), wanted,
+                        inForce.map(SpecInForce::revision).map(String::valueOf).orElse("none"));
+                return Optional.empty();
+            }
+            spec = inForce;
+        }
+        return Optional.of(new ResolvedPlan(plan.get(), spec.get().spec()));
+    }
+
+    private <T> Optional<T> read(String key, Class<T> type) {
+        List<KeyValue> kvs = await(etcd.getKVClient().get(bytes(key))).getKvs();
         if (kvs.isEmpty()) {
             return Optional.empty();
         }
         try {
-            return Optional.of(codec.json().readValue(kvs.get(0).getValue().getBytes(), AgentPlan.class));
+            return Optional.of(codec.json().readValue(kvs.get(0).getValue().getBytes(), type));
         } catch (IOException e) {
-            throw new IllegalStateException("unreadable plan at " + config.keys().plan(config.agentId()) + ": " + e.getMessage(), e);
+            throw new IllegalStateException("unreadable " + type.getSimpleName() + " at " + key + ": " + e.getMessage(), e);
         }
     }
 

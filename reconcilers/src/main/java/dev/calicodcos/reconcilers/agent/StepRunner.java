@@ -1,10 +1,12 @@
 package dev.calicodcos.reconcilers.agent;
 
 import dev.calicodcos.model.agent.AgentPlan;
+import dev.calicodcos.model.agent.ResolvedPlan;
 import dev.calicodcos.model.agent.AgentReport;
 import dev.calicodcos.model.agent.StepPhase;
 import dev.calicodcos.model.agent.StepReason;
 import dev.calicodcos.model.agent.StepReport;
+import dev.calicodcos.model.spec.CalicoClusterSpec;
 import dev.calicodcos.model.spec.StepName;
 import dev.calicodcos.reconcilers.host.StepFailure;
 import dev.calicodcos.reconcilers.log.FailureLog;
@@ -53,9 +55,11 @@ public final class StepRunner {
         }
     }
 
-    public AgentReport runOnce(AgentPlan plan, Optional<AgentReport> previous) {
+    public AgentReport runOnce(ResolvedPlan resolved, Optional<AgentReport> previous) {
+        AgentPlan plan = resolved.plan();
+        CalicoClusterSpec spec = resolved.spec();
         PreflightResult pre = preflight.run();
-        StepContext context = new StepContext(plan, pre.facts(), pre.ipProblem());
+        StepContext context = new StepContext(resolved, pre.facts(), pre.ipProblem());
         Map<StepName, StepOutcome> outcomes = new EnumMap<>(StepName.class);
         if (!pre.blockers().isEmpty()) {
             String why = String.join("; ", blockerTexts(pre));
@@ -69,7 +73,7 @@ public final class StepRunner {
         Collections.reverse(reversed);
         boolean blocked = false;
         for (StepReconciler step : reversed) {
-            if (plan.uninstall() || !step.name().enabledIn(plan.spec())) {
+            if (plan.uninstall() || !step.name().enabledIn(spec)) {
                 StepOutcome outcome = blocked ? pending(plan, step, "waiting for a later step's removal")
                         : mayStart(plan, step) ? attempt(() -> step.remove(context), plan, step) : paused(plan, step, previous);
                 outcomes.put(step.name(), outcome);
@@ -79,7 +83,7 @@ public final class StepRunner {
         if (!plan.uninstall()) {
             Optional<StepName> waitingFor = Optional.empty();
             for (StepReconciler step : steps) {
-                if (!step.name().enabledIn(plan.spec())) {
+                if (!step.name().enabledIn(spec)) {
                     continue;
                 }
                 StepOutcome outcome = waitingFor.isPresent() ? pending(plan, step, "waiting for step " + waitingFor.get())

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.calicodcos.model.ClusterKeys;
 import dev.calicodcos.model.agent.AgentPlan;
+import dev.calicodcos.model.agent.ResolvedPlan;
+import dev.calicodcos.model.agent.SpecInForce;
 import dev.calicodcos.model.agent.AgentReport;
 import dev.calicodcos.model.agent.RestartGrant;
 import dev.calicodcos.model.agent.StepPhase;
@@ -100,8 +102,23 @@ class NodeAgentTest {
     }
 
     @Test
+    void aPlanNamingASpecRevisionNotYetInForceWaitsForItThenConverges() throws Exception {
+        ResolvedPlan plan = plan(cniAndContainers());
+        writeSpecInForce(new SpecInForce(plan.plan().specRevision() - 1, plan.spec()));
+        writePlanOnly(plan.plan());
+        loop.start();
+
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> nodeAgent.lastReport().isEmpty());
+        writeSpecInForce(new SpecInForce(plan.plan().specRevision(), plan.spec()));
+        writePlanOnly(plan.plan().withRestartGrant(Optional.empty())); // the plan's watch wakes the agent
+
+        AgentReport report = awaitReport(r -> allSettled(r));
+        assertThat(report.specRevision()).isEqualTo(plan.plan().specRevision());
+    }
+
+    @Test
     void restartsDockerOnlyAfterTheGrantArrives() throws Exception {
-        AgentPlan plan = plan(TestSpecs.ONLY_DOCKER);
+        ResolvedPlan plan = plan(TestSpecs.ONLY_DOCKER);
         writePlan(plan);
         loop.start();
 
@@ -184,14 +201,22 @@ class NodeAgentTest {
         }
     }
 
-    private void writePlan(AgentPlan plan) throws Exception {
+    /** As the leader writes them: the spec in force first, then the plan that names its revision. */
+    private void writePlan(ResolvedPlan plan) throws Exception {
+        writeSpecInForce(new SpecInForce(plan.plan().specRevision(), plan.spec()));
+        writePlanOnly(plan.plan());
+    }
+
+    private void writeSpecInForce(SpecInForce spec) throws Exception {
+        etcd.getKVClient().put(bytes(keys.specInForce()), bytes(codec.toJson(spec))).get(5, TimeUnit.SECONDS);
+    }
+
+    private void writePlanOnly(AgentPlan plan) throws Exception {
         etcd.getKVClient().put(bytes(keys.plan("agent-1")), bytes(codec.toJson(plan))).get(5, TimeUnit.SECONDS);
     }
 
-    private AgentPlan plan(String specYaml) {
-        AgentPlan plan = TestHost.plan(specYaml);
-        return new AgentPlan(plan.agentId(), plan.specRevision(), plan.spec(), new StepHashes(codec).of(plan.spec()),
-                Optional.empty(), false, false);
+    private ResolvedPlan plan(String specYaml) {
+        return TestHost.plan(specYaml);
     }
 
     private String cniAndContainers() throws Exception {

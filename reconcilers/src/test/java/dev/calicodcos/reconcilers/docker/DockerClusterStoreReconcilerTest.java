@@ -6,7 +6,7 @@ import static dev.calicodcos.reconcilers.TestHost.step;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.calicodcos.model.agent.AgentPlan;
+import dev.calicodcos.model.agent.ResolvedPlan;
 import dev.calicodcos.model.agent.AgentReport;
 import dev.calicodcos.model.agent.StepPhase;
 import dev.calicodcos.model.agent.StepReport;
@@ -102,7 +102,7 @@ class DockerClusterStoreReconcilerTest {
 
     @Test
     void neverRestartsDockerWithoutAGrant() {
-        AgentPlan plan = plan(ONLY_DOCKER);
+        ResolvedPlan plan = plan(ONLY_DOCKER);
         for (int pass = 0; pass < 5; pass++) {
             runner.runOnce(plan, Optional.empty());
         }

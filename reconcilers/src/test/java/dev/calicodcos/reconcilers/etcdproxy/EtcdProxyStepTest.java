@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.calicodcos.model.agent.AgentFacts;
-import dev.calicodcos.model.agent.AgentPlan;
+import dev.calicodcos.model.agent.ResolvedPlan;
 import dev.calicodcos.model.agent.RestartGrant;
 import dev.calicodcos.model.agent.StepPhase;
 import dev.calicodcos.model.agent.StepReason;
@@ -82,7 +82,7 @@ class EtcdProxyStepTest {
         return step(CrashPoints.NONE);
     }
 
-    private static StepContext context(AgentPlan plan) {
+    private static StepContext context(ResolvedPlan plan) {
         return new StepContext(plan, FACTS, Optional.empty());
     }
 

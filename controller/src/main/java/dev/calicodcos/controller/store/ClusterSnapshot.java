@@ -1,0 +1,55 @@
+package dev.calicodcos.controller.store;
+
+import dev.calicodcos.controller.plan.ControlState;
+import dev.calicodcos.controller.plan.StoredDocuments;
+import dev.calicodcos.model.agent.AgentPlan;
+import dev.calicodcos.model.agent.AgentReport;
+import dev.calicodcos.model.agent.SpecInForce;
+import dev.calicodcos.model.status.AgentStatus;
+import dev.calicodcos.model.status.ClusterStatus;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every document of one cluster as of one etcd revision: what a pass plans from.
+ *
+ * @param revision       the etcd revision these documents are as of
+ * @param spec           the user's spec key as written (valid or not)
+ * @param specInForce    the last valid spec, which the plans reference
+ * @param statusDocument the status document as stored (conditions, counts, rollout, events)
+ * @param rows           each agent's status row, stored beside the document
+ */
+public record ClusterSnapshot(long revision, Optional<Versioned> spec, Optional<SpecInForce> specInForce, ControlState control,
+                              Optional<ClusterStatus> statusDocument,
+                              Map<String, AgentStatus> rows, Map<String, AgentPlan> plans, Map<String, AgentReport> reports) {
+    public ClusterSnapshot {
+        rows = Map.copyOf(rows);
+        plans = Map.copyOf(plans);
+        reports = Map.copyOf(reports);
+    }
+
+    /**
+     * The status with every agent's row, or the empty status before the leader wrote one. Rows that
+     * an earlier version kept inside the document count too, unless a row key replaced them.
+     */
+    public ClusterStatus status() {
+        if (statusDocument.isEmpty()) {
+            return ClusterStatus.empty();
+        }
+        ClusterStatus d = statusDocument.get();
+        Map<String, AgentStatus> all = new HashMap<>(d.agents());
+        all.putAll(rows);
+        return new ClusterStatus(d.observedGeneration(), d.appliedGeneration(), d.conditions(), d.agentCounts(), d.steps(),
+                d.rollout(), all, d.events(), d.updatedAt());
+    }
+
+    public boolean hasStatus() {
+        return statusDocument.isPresent();
+    }
+
+    /** What a pass's writes are compared with. */
+    public StoredDocuments stored() {
+        return new StoredDocuments(specInForce, plans, statusDocument, rows);
+    }
+}
