@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
 /** The benchmark's report ({@code benchmark-reports/convergence.md}) from what the cases measured. */
 final class BenchReport {
     private static final String MISSED = " ✗";
+    private static final double MIB = 1024 * 1024;
 
     private BenchReport() {}
 
@@ -91,8 +92,9 @@ final class BenchReport {
         md.append("## Spec edit → first plan written\n\n");
         md.append("Each edit changes `spec.node.image` (the node step's hash; no restart) after convergence; timed from its `put`"
                 + " until the first plan at its revision reached a node agent's watch, and until the controller reported Ready.\n\n");
-        md.append("| N | edits | first plan p50 | first plan p99 (goal < 1 s) | first plan max | Ready p50 | Ready max |\n");
-        md.append("|---|---|---|---|---|---|---|\n");
+        md.append("| N | edits | first plan p50 | first plan p99 (goal < 1 s) | first plan max | Ready p50 | Ready max"
+                + " | per edit: keys written | per edit: MiB to etcd | per edit: controller CPU |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|\n");
         for (CaseResult r : with) {
             EditFigures e = r.edits().get();
             Optional<Duration> p99 = Goals.percentile(e.firstPlan(), 99);
@@ -102,7 +104,10 @@ final class BenchReport {
                     .append(" | ").append(p99.map(d -> millis(d) + (d.compareTo(Goals.EDIT_P99) >= 0 ? MISSED : "")).orElse("—"))
                     .append(" | ").append(Goals.percentile(e.firstPlan(), 100).map(BenchReport::millis).orElse("—"))
                     .append(" | ").append(Goals.percentile(e.ready(), 50).map(BenchReport::millis).orElse("—"))
-                    .append(" | ").append(Goals.percentile(e.ready(), 100).map(BenchReport::millis).orElse("—")).append(" |\n");
+                    .append(" | ").append(Goals.percentile(e.ready(), 100).map(BenchReport::millis).orElse("—"));
+            int done = Math.max(1, e.ready().size());
+            md.append(String.format(Locale.ROOT, " | %.0f | %.2f | %.2f s |%n", e.window().etcdKeyWrites() / done,
+                    e.window().etcdReceivedBytes() / MIB / done, e.window().controllerCpu() / done));
         }
         md.append('\n');
     }
@@ -176,8 +181,9 @@ final class BenchReport {
                 .append("; the leader election's requests are not counted)\n");
         md.append(String.format(Locale.ROOT, "- node agents: %d plan reads, %d report writes (%.1f + %.1f per agent)%n", w.nodes().gets(),
                 w.nodes().puts(), (double) w.nodes().gets() / c.agents(), (double) w.nodes().puts() / c.agents()));
-        md.append(String.format(Locale.ROOT, "- etcd: %.1f s CPU (%.2f cores), %.0f requests from everyone (%.0f/s), %d revisions%n",
-                w.etcdCpu(), w.etcdCpu() / w.seconds(), w.etcdRequests(), w.etcdRequests() / w.seconds(), w.etcdRevisions()));
+        md.append(String.format(Locale.ROOT, "- etcd: %.1f s CPU (%.2f cores), %.0f requests from everyone (%.0f/s), %d revisions,"
+                        + " %.0f keys written, %.1f MiB received%n", w.etcdCpu(), w.etcdCpu() / w.seconds(), w.etcdRequests(),
+                w.etcdRequests() / w.seconds(), w.etcdRevisions(), w.etcdKeyWrites(), w.etcdReceivedBytes() / MIB));
         md.append(String.format(Locale.ROOT, "- benchmark JVM (simulated master, node agents): %.1f s CPU (%.2f cores)%n", w.benchCpu(),
                 w.benchCpu() / w.seconds()));
         md.append(String.format(Locale.ROOT, "- machine: %.2f cores busy on average, %.2f of them other processes; load average %.1f at the end%n",

@@ -23,7 +23,7 @@ class BenchReportTest {
     private static Snapshot.Window window(double seconds, double controllerCpu, double passSeconds, double controllerRequests,
                                           long nodeGets, long nodePuts) {
         return new Snapshot.Window(Duration.ofMillis((long) (seconds * 1000)), controllerCpu, Map.of("list", controllerRequests),
-                100, passSeconds, 0, 1, 1000, 1, controllerCpu + 2, new BenchNodeAgents.Counts(nodeGets, nodePuts, 0), 3000);
+                100, passSeconds, 0, 1, 1000, 2000, 4_000_000, 1, controllerCpu + 2, new BenchNodeAgents.Counts(nodeGets, nodePuts, 0), 3000);
     }
 
     private static CaseResult converged(BenchCase c, Duration convergence, Snapshot.Window w) {
@@ -82,11 +82,11 @@ class BenchReportTest {
         List<Duration> plans = IntStream.rangeClosed(1, 20).mapToObj(i -> Duration.ofMillis(i * 60L)).toList();
         CaseResult r = new CaseResult(c, Outcome.CONVERGED, "", Optional.empty(),
                 Optional.of(new IdleFigures(window(60, 6, 0.5, 120, 2000, 0), 300 * MIB, 400 * MIB, Optional.empty())),
-                Optional.of(new EditFigures(20, plans, plans, Optional.empty())), 10, 1000, List.of(), Optional.empty());
+                Optional.of(new EditFigures(20, plans, plans, window(30, 4, 2, 100, 0, 4000), Optional.empty())), 10, 1000, List.of(), Optional.empty());
 
         String md = BenchReport.render(SETTINGS, MACHINE, 512 * MIB, List.of(r));
 
-        assertThat(md).contains("| 1000 | 20 | 600 ms | 1200 ms ✗ | 1200 ms | 600 ms | 1200 ms |");
+        assertThat(md).contains("| 1000 | 20 | 600 ms | 1200 ms ✗ | 1200 ms | 600 ms | 1200 ms | 100 | 0.19 | 0.20 s |");
         assertThat(md).contains("| 1000 | 60.0 s | 10.00 % ✗ | 300 MiB | 400 MiB | 0.00 |");
         assertThat(Goals.missed(r)).containsExactly("spec edit → first plan p99 1200 ms (goal < 1 s)",
                 "idle controller CPU 10.0 % of a core (goal < 5 %)");

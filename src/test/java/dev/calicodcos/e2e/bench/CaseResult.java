@@ -41,9 +41,10 @@ record CaseResult(BenchCase c, Outcome outcome, String detail, Optional<RolloutF
      * Spec edits, each timed from its {@code put} until the first plan at its revision reached a node
      * agent's watch, and until the controller reported Ready at it.
      *
+     * @param window  the whole phase, for what the edits cost (keys and bytes written, controller CPU)
      * @param stopped why the phase ended before {@code requested} edits, if it did
      */
-    record EditFigures(int requested, List<Duration> firstPlan, List<Duration> ready, Optional<String> stopped) {
+    record EditFigures(int requested, List<Duration> firstPlan, List<Duration> ready, Snapshot.Window window, Optional<String> stopped) {
         EditFigures {
             firstPlan = List.copyOf(firstPlan);
             ready = List.copyOf(ready);

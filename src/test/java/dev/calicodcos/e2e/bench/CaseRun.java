@@ -156,6 +156,13 @@ final class CaseRun {
     private EditFigures edits(Client client, int count) {
         List<Duration> firstPlan = new ArrayList<>();
         List<Duration> ready = new ArrayList<>();
+        Snapshot start = snapshot(client);
+        Optional<String> stopped = editUntilStopped(client, count, firstPlan, ready);
+        return new EditFigures(count, firstPlan, ready, start.to(snapshot(client)), stopped);
+    }
+
+    /** Runs the edits, adding each one's times; returns why it stopped early, if it did. */
+    private Optional<String> editUntilStopped(Client client, int count, List<Duration> firstPlan, List<Duration> ready) {
         Duration timeout = Duration.ofSeconds(60).plusMillis(20L * c.agents());
         for (int edit = 1; edit <= count; edit++) {
             Instant put = Instant.now();
@@ -163,23 +170,22 @@ final class CaseRun {
             try {
                 revision = putSpec(client, spec(Optional.of(edit)));
             } catch (Exception e) {
-                return new EditFigures(count, firstPlan, ready, Optional.of("edit " + edit + ": " + firstLine(e)));
+                return Optional.of("edit " + edit + ": " + firstLine(e));
             }
             try {
                 await().atMost(FIRST_PLAN_TIMEOUT).pollInterval(Duration.ofMillis(10)).until(() -> nodes.firstPlanAt(revision).isPresent());
             } catch (ConditionTimeoutException e) {
-                return new EditFigures(count, firstPlan, ready,
-                        Optional.of("edit " + edit + ": no plan at revision " + revision + " within " + BenchReport.seconds(FIRST_PLAN_TIMEOUT)));
+                return Optional.of("edit " + edit + ": no plan at revision " + revision + " within " + BenchReport.seconds(FIRST_PLAN_TIMEOUT));
             }
             firstPlan.add(Duration.between(put, nodes.firstPlanAt(revision).orElseThrow()));
             Optional<Instant> readyAt = awaitConverged(client, revision, put.plus(timeout));
             if (readyAt.isEmpty()) {
-                return new EditFigures(count, firstPlan, ready, Optional.of("edit " + edit + ": not Ready at revision " + revision
-                        + " within " + BenchReport.seconds(timeout) + "; " + nodes.doneAt(revision) + " of " + c.agents() + " agents done"));
+                return Optional.of("edit " + edit + ": not Ready at revision " + revision + " within " + BenchReport.seconds(timeout)
+                        + "; " + nodes.doneAt(revision) + " of " + c.agents() + " agents done");
             }
             ready.add(Duration.between(put, readyAt.get()));
         }
-        return new EditFigures(count, firstPlan, ready, Optional.empty());
+        return Optional.empty();
     }
 
     /** The case's spec; edit {@code n} sets a node image of its own (the node step's hash changes; no restart). */
