@@ -182,8 +182,9 @@ final class BenchReport {
         md.append(String.format(Locale.ROOT, "- node agents: %d plan reads, %d report writes (%.1f + %.1f per agent)%n", w.nodes().gets(),
                 w.nodes().puts(), (double) w.nodes().gets() / c.agents(), (double) w.nodes().puts() / c.agents()));
         md.append(String.format(Locale.ROOT, "- etcd: %.1f s CPU (%.2f cores), %.0f requests from everyone (%.0f/s), %d revisions,"
-                        + " %.0f keys written, %.1f MiB received%n", w.etcdCpu(), w.etcdCpu() / w.seconds(), w.etcdRequests(),
-                w.etcdRequests() / w.seconds(), w.etcdRevisions(), w.etcdKeyWrites(), w.etcdReceivedBytes() / MIB));
+                        + " %.0f keys written, %.1f MiB received, %.1f MiB sent (answers and watch events)%n", w.etcdCpu(),
+                w.etcdCpu() / w.seconds(), w.etcdRequests(), w.etcdRequests() / w.seconds(), w.etcdRevisions(), w.etcdKeyWrites(),
+                w.etcdReceivedBytes() / MIB, w.etcdSentBytes() / MIB));
         md.append(String.format(Locale.ROOT, "- benchmark JVM (simulated master, node agents): %.1f s CPU (%.2f cores)%n", w.benchCpu(),
                 w.benchCpu() / w.seconds()));
         md.append(String.format(Locale.ROOT, "- machine: %.2f cores busy on average, %.2f of them other processes; load average %.1f at the end%n",

@@ -23,7 +23,7 @@ class BenchReportTest {
     private static Snapshot.Window window(double seconds, double controllerCpu, double passSeconds, double controllerRequests,
                                           long nodeGets, long nodePuts) {
         return new Snapshot.Window(Duration.ofMillis((long) (seconds * 1000)), controllerCpu, Map.of("list", controllerRequests),
-                100, passSeconds, 0, 1, 1000, 2000, 4_000_000, 1, controllerCpu + 2, new BenchNodeAgents.Counts(nodeGets, nodePuts, 0), 3000);
+                100, passSeconds, 0, 1, 1000, 2000, 4_000_000, 8_000_000, 1, controllerCpu + 2, new BenchNodeAgents.Counts(nodeGets, nodePuts, 0), 3000);
     }
 
     private static CaseResult converged(BenchCase c, Duration convergence, Snapshot.Window w) {

@@ -78,17 +78,26 @@ final class CaseRun {
                      keys.prefix(), FreePorts.next(), controllerLog)) {
             nodes = fleet;
             controller = process;
-            return measure(sim, client);
+            try {
+                return measure(sim, client);
+            } catch (Exception | AssertionError e) {
+                // Still inside the resources: a controller that is not alive now ended on its own.
+                return failed(firstLine(e) + (controller.isAlive() ? "" : "; " + controller.exit()));
+            }
         } catch (Exception | AssertionError e) {
-            return new CaseResult(c, Outcome.FAILED, firstLine(e), Optional.empty(), Optional.empty(), Optional.empty(),
-                    nodes == null ? 0 : nodes.maxConcurrentRestarts(), nodes == null ? 0 : nodes.restarts(), trouble(),
-                    nodes == null ? Optional.empty() : nodes.firstFailure());
+            return failed(firstLine(e));
         }
+    }
+
+    private CaseResult failed(String detail) {
+        return new CaseResult(c, Outcome.FAILED, detail, Optional.empty(), Optional.empty(), Optional.empty(),
+                nodes == null ? 0 : nodes.maxConcurrentRestarts(), nodes == null ? 0 : nodes.restarts(), trouble(),
+                nodes == null ? Optional.empty() : nodes.firstFailure());
     }
 
     private CaseResult measure(SimulatedCluster sim, Client client) throws Exception {
         await("the controller leads").atMost(LEADER_TIMEOUT).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                .failFast("the controller exited (see " + controllerLog.getFileName() + ")", () -> !controller.isAlive())
+                .failFast("the controller exited before it led (" + controllerLog.getFileName() + ")", () -> !controller.isAlive())
                 .until(controller::isLeader);
         nodes.start(sim.agents().stream().map(a -> a.id().getValue()).toList());
 
@@ -102,9 +111,11 @@ final class CaseRun {
                 nodes.lastDoneAt(revision).map(at -> Duration.between(put, at)), before.to(after), after.controllerHeapPeak(),
                 Snapshot.loadAverageNow());
         if (ready.isEmpty()) {
-            String detail = "did not converge within " + BenchReport.seconds(c.timeout()) + " (3 × lower bound + 60 s); "
+            String detail = (controller.isAlive() ? "did not converge within " + BenchReport.seconds(c.timeout()) + " (3 × lower bound + 60 s)"
+                    : "did not converge: the controller exited " + BenchReport.seconds(Duration.between(put, Instant.now())) + " after the spec")
+                    + "; "
                     + nodes.doneAt(revision) + " of " + c.agents() + " agents done at revision " + revision
-                    + controller.exitCode().stream().mapToObj(code -> "; the controller exited with " + code).findFirst().orElse("")
+                    + (controller.isAlive() ? "" : "; " + controller.exit())
                     + "; last status: " + describeStatus(client);
             return result(Outcome.DID_NOT_CONVERGE, detail, rollout, Optional.empty(), Optional.empty());
         }
@@ -120,13 +131,16 @@ final class CaseRun {
                 trouble(), nodes.firstFailure());
     }
 
-    /** When the controller's status said Ready at {@code revision} (or later), after every agent reported done; empty at the deadline. */
+    /**
+     * When the controller's status said Ready at {@code revision} (or later), after every agent reported
+     * done; empty at the deadline, or as soon as the controller has exited.
+     */
     private Optional<Instant> awaitConverged(Client client, long revision, Instant deadline) {
         try {
-            await().atMost(until(deadline)).pollInterval(POLL).until(() -> nodes.allDoneAt(revision));
+            await().atMost(until(deadline)).pollInterval(POLL).until(() -> nodes.allDoneAt(revision) || !controller.isAlive());
             await().atMost(until(deadline)).pollInterval(POLL).ignoreExceptions()
-                    .until(() -> status(client).map(s -> ready(s, revision)).orElse(false));
-            return Optional.of(Instant.now());
+                    .until(() -> !controller.isAlive() || status(client).map(s -> ready(s, revision)).orElse(false));
+            return controller.isAlive() ? Optional.of(Instant.now()) : Optional.empty();
         } catch (ConditionTimeoutException e) {
             return Optional.empty();
         }

@@ -22,9 +22,9 @@ import java.util.regex.Pattern;
  * poll 10 s, resync 30 s), and read through its {@code /metrics} and its log.
  */
 final class ControllerProcess implements AutoCloseable {
-    /** Log lines that say what went wrong: WARN/ERROR lines and the gRPC / JVM failures that matter at scale. */
+    /** Log lines that say what went wrong: WARN/ERROR lines, the CLI's own "error:" line, and the gRPC / JVM failures that matter at scale. */
     private static final Pattern TROUBLE = Pattern.compile(
-            " (WARN|ERROR) |RESOURCE_EXHAUSTED|DEADLINE_EXCEEDED|UNAVAILABLE|OutOfMemoryError|exceeds maximum size");
+            " (WARN|ERROR) |^error: |RESOURCE_EXHAUSTED|DEADLINE_EXCEEDED|UNAVAILABLE|OutOfMemoryError|exceeds maximum size");
     private static final Pattern TIME = Pattern.compile("^\\d\\d:\\d\\d:\\d\\d\\.\\d+ ");
 
     private final Process process;
@@ -109,8 +109,15 @@ final class ControllerProcess implements AutoCloseable {
         return first;
     }
 
-    Path log() {
-        return log;
+    /** How the process ended, for a case that lost its controller: exit code and the log's last line. */
+    String exit() {
+        String last;
+        try (var lines = Files.lines(log)) {
+            last = lines.filter(l -> !l.isBlank()).reduce((first, second) -> second).orElse("(empty log)");
+        } catch (IOException | UncheckedIOException e) {
+            last = "(log unreadable)";
+        }
+        return "the controller exited with " + exitCode().orElse(-1) + "; its log ends: " + last;
     }
 
     @Override

@@ -59,7 +59,7 @@ final class Goals {
         List<String> out = new ArrayList<>();
         BenchCase c = r.c();
         switch (r.outcome()) {
-            case DID_NOT_CONVERGE -> out.add("did not converge within " + BenchReport.seconds(c.timeout()) + " (3 × lower bound + 60 s)");
+            case DID_NOT_CONVERGE -> out.add(r.detail().split(";")[0]); // "did not converge within …" or "… the controller exited …"
             case FAILED -> out.add("the case failed: " + r.detail());
             case CONVERGED -> { }
         }

@@ -26,17 +26,19 @@ record Snapshot(Instant at, PromText controller, PromText etcd, double benchCpuS
     static final String ETCD_REQUESTS = "grpc_server_started_total";
     static final String ETCD_KEY_WRITES = "etcd_mvcc_put_total";
     static final String ETCD_RECEIVED_BYTES = "etcd_network_client_grpc_received_bytes_total";
+    static final String ETCD_SENT_BYTES = "etcd_network_client_grpc_sent_bytes_total";
 
     /**
      * What happened between two snapshots.
      *
      * @param etcdKeyWrites     keys etcd wrote, each put of a transaction counted
      * @param etcdReceivedBytes what etcd received from all its clients
+     * @param etcdSentBytes     what etcd sent to all its clients (answers and watch events)
      * @param machineCpu        CPU time of every process on the machine, the benchmark's and others'
      */
     record Window(Duration wall, double controllerCpu, Map<String, Double> controllerRequests, double passes,
                   double passSeconds, double passErrors, double etcdCpu, double etcdRequests, double etcdKeyWrites,
-                  double etcdReceivedBytes, double benchCpu, double machineCpu, BenchNodeAgents.Counts nodes, long etcdRevisions) {
+                  double etcdReceivedBytes, double etcdSentBytes, double benchCpu, double machineCpu, BenchNodeAgents.Counts nodes, long etcdRevisions) {
 
         Window {
             controllerRequests = Map.copyOf(controllerRequests);
@@ -75,6 +77,7 @@ record Snapshot(Instant at, PromText controller, PromText etcd, double benchCpuS
                 delta(etcd, later.etcd, ETCD_REQUESTS),
                 delta(etcd, later.etcd, ETCD_KEY_WRITES),
                 delta(etcd, later.etcd, ETCD_RECEIVED_BYTES),
+                delta(etcd, later.etcd, ETCD_SENT_BYTES),
                 later.benchCpuSeconds - benchCpuSeconds,
                 later.machineCpuSeconds - machineCpuSeconds,
                 later.nodes.minus(nodes),
