@@ -14,8 +14,8 @@ import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
  * The status page of the demo in headless Chromium, watched from before the rollout starts to
- * Ready: the agents appear, their steps change in place (never a reload), the timeline draws the
- * rollout, and an agent's detail opens. Leaves target/screenshots/status-page-demo.png.
+ * Ready: the agents appear, their steps change in place (never a reload), the counts and the
+ * per-step summary follow, the timeline draws the rollout, and an agent's detail opens. Leaves target/screenshots/status-page-demo.png.
  */
 @Tag("integration")
 class DemoStatusPageE2eTest {
@@ -34,6 +34,8 @@ class DemoStatusPageE2eTest {
 
             assertThat(page.executeScript("return window.loadedOnce;")).as("the page was never reloaded").isEqualTo("yes");
             assertThat(page.findElement(By.cssSelector("#conditions")).getText()).contains("Ready: True");
+            assertThat(page.findElement(By.id("counts")).getText()).isEqualTo("3 ready");
+            assertThat(page.findElement(By.id("steps")).getText()).contains("etcdProxy", "node");
             assertThat(page.findElements(By.cssSelector("#timeline svg path"))).hasSizeGreaterThanOrEqualTo(3);
             assertThat(page.findElement(By.id("span")).getText()).contains("now 3/3 ready");
             // Clicked in the page: the grid may redraw between a WebDriver lookup and its click.

@@ -1,30 +1,54 @@
 package dev.calicodcos.controller.cli;
 
+import dev.calicodcos.controller.http.AgentFilter;
+import dev.calicodcos.controller.http.StatusSummary;
 import dev.calicodcos.controller.store.ClusterDocuments;
 import dev.calicodcos.controller.store.ClusterStore;
 import dev.calicodcos.controller.store.KvStore;
 import dev.calicodcos.controller.store.Versioned;
 import dev.calicodcos.model.codec.Durations;
+import dev.calicodcos.model.status.AgentPhase;
+import dev.calicodcos.model.status.AgentStatus;
 import dev.calicodcos.model.status.ClusterStatus;
 import dev.calicodcos.model.status.Condition;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 @Command(name = "status", description = {
-        "Show the cluster's conditions and the agent × step grid; with -o json, the status document the controller serves",
-        "at /api/v1/status.",
+        "Show the cluster's summary (conditions, agents by phase, the rollout, each step's agents by step phase) and the",
+        "first " + StatusCommand.NOT_READY_SHOWN + " agents that are not ready; --agents, --phase or --step list agents instead",
+        "(the agent × step grid). With -o json: the summary the controller serves at /api/v1/status, or with --agents (or a",
+        "filter) the status with the agents' rows.",
         "With --wait: wait until the newest spec is Ready (exit 0), the rollout is halted or the spec invalid (exit 1),",
         "or the timeout passes (exit 2), printing progress as it changes (with -o json: progress on stderr, then the",
         "last status on stdout)."})
 final class StatusCommand extends EtcdCommand {
+    /** However large the cluster, {@code status} alone prints no more agents than this. */
+    static final int NOT_READY_SHOWN = 20;
 
     enum Format { table, json }
+
+    @Option(names = "--agents", description = "List every agent, most urgent first (with -o json: every agent's row).")
+    boolean agents;
+
+    @Option(names = "--phase", paramLabel = "PHASE[,PHASE…]",
+            description = "List the agents in these phases (e.g. failed,blocked; any case).")
+    String phase;
+
+    @Option(names = "--step", paramLabel = "STEP[:PHASE,…]",
+            description = "List the agents where this step is not done, or is in these step phases (e.g. cni, cni:failed).")
+    String step;
 
     @Option(names = "--wait", description = "Wait for the newest spec to converge.")
     boolean waitForReady;
@@ -40,31 +64,65 @@ final class StatusCommand extends EtcdCommand {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
+        AgentFilter filter = filter();
+        boolean listing = agents || !filter.isAny();
         try (KvStore kv = connect()) {
             ClusterStore store = new ClusterStore(kv, new ClusterDocuments(etcd.keys(), app.codec));
             if (!waitForReady) {
-                Optional<ClusterStatus> status = store.status();
-                if (status.isEmpty()) {
+                Optional<ClusterStatus> summary = store.summary(); // one read, whatever the number of agents
+                if (summary.isEmpty()) {
                     err().println("error: no status for calicocluster/" + etcd.cluster + " yet (is the controller running?)");
                     err().flush();
                     return ExitCode.FAILED;
                 }
-                print(status.get());
+                print(summary.get(), listing, filter, store);
                 return ExitCode.OK;
             }
             // Scripts read one JSON document from stdout; people watching read the progress lines.
             PrintWriter progress = format == Format.json ? err() : out();
             Verdict verdict = waitForVerdict(kv, store, progress);
             if (format == Format.json && verdict.last().isPresent()) {
-                store.status().ifPresent(this::print); // with every agent's row, read once at the end
+                print(verdict.last().get(), listing, filter, store);
             }
             return verdict.exitCode();
         }
     }
 
-    private void print(ClusterStatus status) {
-        out().print(format == Format.json ? app.codec.toJson(status) + "\n" : StatusTable.render(etcd.cluster, status));
+    /**
+     * Reads the agents' rows (a paged read of the whole cluster) only when they are printed: when
+     * listing, or for the table when some agent is not ready.
+     */
+    private void print(ClusterStatus summary, boolean listing, AgentFilter filter, ClusterStore store) {
+        boolean allReady = summary.agentCounts().getOrDefault(AgentPhase.READY, 0) == StatusSummary.agents(summary);
+        ClusterStatus status = listing || format == Format.table && !allReady ? store.status().orElse(summary) : summary;
+        List<AgentStatus> rows = status.agents().values().stream().filter(filter::matches).toList();
+        String text;
+        if (format == Format.json) {
+            ClusterStatus shown = listing
+                    ? StatusSummary.withAgents(status, rows.stream().collect(Collectors.toMap(AgentStatus::agentId, a -> a)))
+                    : StatusSummary.of(status);
+            text = app.codec.toJson(shown) + "\n";
+        } else {
+            text = listing ? StatusTable.withAgents(etcd.cluster, status, rows) : StatusTable.overview(etcd.cluster, status, NOT_READY_SHOWN);
+        }
+        out().print(text);
         out().flush();
+    }
+
+    /** --phase and --step, checked before anything is read. */
+    private AgentFilter filter() {
+        Set<AgentPhase> phases = phase == null ? Set.of() : option("--phase", () -> AgentFilter.parsePhases(phase));
+        Optional<AgentFilter.StepFilter> steps = step == null ? Optional.empty()
+                : Optional.of(option("--step", () -> AgentFilter.StepFilter.parse(step)));
+        return new AgentFilter(phases, steps, "");
+    }
+
+    private <T> T option(String name, Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), name + ": " + e.getMessage());
+        }
     }
 
     /** How the wait ended, and the status last read. */

@@ -1,9 +1,12 @@
 package dev.calicodcos.controller.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.calicodcos.controller.artifacts.Artifact;
+import dev.calicodcos.model.status.AgentStatus;
 import dev.calicodcos.model.status.ClusterStatus;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -19,17 +22,29 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * {@code /healthz}, {@code /readyz}, {@code /metrics}, {@code /api/v1/status}, {@code /api/v1/agents},
- * the status page at {@code /}, and the node agents' artifacts (the jar and the Java runtime) at
- * {@code /artifacts/<sha256>/<name>}, the URIs Mesos fetches for node-agent tasks, and at
- * {@code /artifacts/<name>} for manual installs.
+ * {@code /healthz}, {@code /readyz}, {@code /metrics}, {@code /api/v1/status} (the summary: bounded
+ * whatever the cluster's size), {@code /api/v1/agents} (the rows, a page at a time, see
+ * {@link AgentQuery}), {@code /api/v1/timeline}, the status page at {@code /}, and the node agents'
+ * artifacts (the jar and the Java runtime) at {@code /artifacts/<sha256>/<name>}, the URIs Mesos
+ * fetches for node-agent tasks, and at {@code /artifacts/<name>} for manual installs.
  */
 public final class ControllerHttpServer implements AutoCloseable {
-    private final HttpServer server;
+    private static final String AGENTS = "/api/v1/agents";
 
+    /** The body of every 4xx answer of the API; {@code parameter} names the query parameter at fault. */
+    record ApiError(String error, String parameter) {}
+
+    private final HttpServer server;
+    private final ObjectMapper json;
+    /** Compact JSON: for the agents' pages (a third smaller) and errors (one line). */
+    private final ObjectWriter compact;
+
+    /** @param status the status with every agent's row, as this replica knows it (from memory: serving reads no etcd) */
     public ControllerHttpServer(InetSocketAddress address, String cluster, Supplier<ClusterStatus> status,
                                 Supplier<List<RolloutTimeline.Point>> timeline, BooleanSupplier ready,
                                 PrometheusMeterRegistry registry, ObjectMapper json, List<Artifact> artifacts) throws IOException {
+        this.json = json;
+        this.compact = json.writer().without(SerializationFeature.INDENT_OUTPUT);
         server = HttpServer.create(address, 64);
         server.setExecutor(Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "http");
@@ -42,9 +57,9 @@ public final class ControllerHttpServer implements AutoCloseable {
             send(ex, ok ? 200 : 503, "text/plain; charset=utf-8", ok ? "ready\n" : "not ready\n");
         });
         server.createContext("/metrics", ex -> send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
-        server.createContext("/api/v1/status", ex -> send(ex, 200, "application/json", json.writeValueAsString(status.get())));
-        server.createContext("/api/v1/agents", ex -> send(ex, 200, "application/json", json.writeValueAsString(status.get().agents())));
-        server.createContext("/api/v1/timeline", ex -> send(ex, 200, "application/json", json.writeValueAsString(timeline.get())));
+        server.createContext("/api/v1/status", ex -> sendJson(ex, StatusSummary.of(status.get())));
+        server.createContext(AGENTS, ex -> agents(ex, status));
+        server.createContext("/api/v1/timeline", ex -> sendJson(ex, timeline.get()));
         Map<String, Artifact> byPath = new HashMap<>();
         for (Artifact artifact : artifacts) {
             byPath.put(artifact.urlPath(), artifact);
@@ -72,6 +87,36 @@ public final class ControllerHttpServer implements AutoCloseable {
             }
             send(ex, 200, "text/html; charset=utf-8", StatusPage.render(cluster));
         });
+    }
+
+    /** {@code /api/v1/agents?phase=&step=&q=&limit=&continue=}: one page of rows; {@code /api/v1/agents/<id>}: one row. */
+    private void agents(HttpExchange ex, Supplier<ClusterStatus> status) throws IOException {
+        String path = ex.getRequestURI().getPath();
+        if (path.equals(AGENTS) || path.equals(AGENTS + "/")) {
+            AgentQuery query;
+            try {
+                query = AgentQuery.parse(ex.getRequestURI().getRawQuery());
+            } catch (AgentQuery.BadParameter e) {
+                sendError(ex, 400, new ApiError(e.getMessage(), e.parameter()));
+                return;
+            }
+            send(ex, 200, "application/json", compact.writeValueAsString(query.page(status.get().agents().values())));
+            return;
+        }
+        AgentStatus row = path.startsWith(AGENTS + "/") ? status.get().agents().get(path.substring(AGENTS.length() + 1)) : null;
+        if (row == null) {
+            sendError(ex, 404, new ApiError("no agent at " + path, null));
+            return;
+        }
+        sendJson(ex, row);
+    }
+
+    private void sendJson(HttpExchange ex, Object body) throws IOException {
+        send(ex, 200, "application/json", json.writeValueAsString(body));
+    }
+
+    private void sendError(HttpExchange ex, int code, ApiError error) throws IOException {
+        send(ex, code, "application/json", compact.writeValueAsString(error) + "\n");
     }
 
     public void start() {

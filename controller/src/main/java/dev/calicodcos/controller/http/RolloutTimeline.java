@@ -36,7 +36,7 @@ public final class RolloutTimeline {
     }
 
     public synchronized void record(ClusterStatus status) {
-        int agents = status.agents().size();
+        int agents = StatusSummary.agents(status); // from the counts: a summary without rows records the same
         Point point = new Point(clock.instant(), status.appliedGeneration(), agents,
                 status.agentCounts().getOrDefault(AgentPhase.READY, 0), status.agentCounts().getOrDefault(AgentPhase.FAILED, 0),
                 status.rollout().grantsInFlight());

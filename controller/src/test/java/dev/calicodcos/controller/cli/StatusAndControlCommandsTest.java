@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.calicodcos.controller.Controller;
 import dev.calicodcos.controller.fleet.NodeAgentFleet;
 import dev.calicodcos.controller.loop.ScriptedNodeAgents;
@@ -42,7 +43,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** status (as a table and as JSON), status --wait, pause and resume against a running controller and real etcd. */
+/**
+ * status (the summary, the agents, as a table and as JSON, against what the controller serves), status --wait, pause and
+ * resume against a running controller and real etcd.
+ */
 @Tag("integration")
 class StatusAndControlCommandsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -117,7 +121,7 @@ class StatusAndControlCommandsTest {
     }
 
     @Test
-    void statusAsJsonIsTheDocumentTheControllerServesAtApiV1Status() throws IOException {
+    void statusAsJsonIsTheSummaryTheControllerServesAtApiV1Status() throws IOException {
         startController();
         apply(Specs.MINIMAL_YAML);
         assertThat(run("status", "--wait", "--timeout", "60s", "--poll", "100ms").exitCode()).isZero();
@@ -131,8 +135,39 @@ class StatusAndControlCommandsTest {
         JsonNode status = JSON.readTree(run("status", "--output", "json").out());
         assertThat(status.path("observedGeneration").asLong()).isPositive();
         assertThat(status.path("conditions").findValuesAsText("type")).contains("Ready");
-        assertThat(status.path("agents").path("agent-2").path("hostname").asText()).isEqualTo("host-2");
-        assertThat(status.path("agents").path("agent-2").path("phase").asText()).isEqualTo("READY");
+        assertThat(status.path("agentCounts").path("READY").asInt()).isEqualTo(3);
+        assertThat(status.path("agents").isEmpty()).as("the summary has no rows").isTrue();
+    }
+
+    @Test
+    void statusAsJsonWithAgentsHasTheRowsTheControllerServesAPageAtATime() throws IOException {
+        startController();
+        apply(Specs.MINIMAL_YAML);
+        assertThat(run("status", "--wait", "--timeout", "60s", "--poll", "100ms").exitCode()).isZero();
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            Cli.Run run = run("status", "-o", "json", "--agents");
+            assertThat(run.exitCode()).as(run.err()).isZero();
+            assertThat(JSON.readTree(run.out()).path("agents")).isEqualTo(agentsFromTheApi(2));
+        });
+        JsonNode agents = JSON.readTree(run("status", "-o", "json", "--agents").out()).path("agents");
+        assertThat(agents.path("agent-2").path("hostname").asText()).isEqualTo("host-2");
+        assertThat(agents.path("agent-2").path("phase").asText()).isEqualTo("READY");
+    }
+
+    /** Every row of /api/v1/agents, following the continue tokens with pages of {@code limit}, by agent id. */
+    private JsonNode agentsFromTheApi(int limit) throws IOException, InterruptedException {
+        ObjectNode rows = JSON.createObjectNode();
+        String token = null;
+        int pages = 0;
+        do {
+            JsonNode page = JSON.readTree(get("/api/v1/agents?limit=" + limit + (token == null ? "" : "&continue=" + token)));
+            page.path("items").forEach(row -> rows.set(row.path("agentId").asText(), row));
+            token = page.path("continue").isNull() ? null : page.path("continue").asText();
+            pages++;
+        } while (token != null);
+        assertThat(pages).isEqualTo(2);
+        return rows;
     }
 
     @Test
@@ -146,6 +181,9 @@ class StatusAndControlCommandsTest {
         assertThat(run.err()).contains("Ready=True (Converged): 3/3 agents ready");
         JsonNode status = JSON.readTree(run.out());
         assertThat(status.path("agentCounts").path("READY").asInt()).isEqualTo(3);
+        assertThat(status.path("agents").isEmpty()).isTrue();
+        JsonNode withRows = JSON.readTree(run("status", "--wait", "-o", "json", "--agents", "--timeout", "60s", "--poll", "100ms").out());
+        assertThat(withRows.path("agents").size()).isEqualTo(3);
     }
 
     @Test
@@ -162,19 +200,24 @@ class StatusAndControlCommandsTest {
     }
 
     @Test
-    void statusPrintsConditionsAndTheAgentStepGrid() throws IOException {
+    void statusPrintsTheSummaryAndStatusAgentsTheAgentStepGrid() throws IOException {
         startController();
         apply(Specs.MINIMAL_YAML);
         assertThat(run("status", "--wait", "--timeout", "60s", "--poll", "100ms").exitCode()).isZero();
 
-        Cli.Run run = run("status");
+        Cli.Run summary = run("status");
+        Cli.Run agents = run("status", "--agents");
 
-        assertThat(run.exitCode()).isZero();
-        assertThat(run.out()).contains("CONDITION", "Ready", "AGENT", "dockerClusterStore", "agent-2", "host-2", "READY");
+        assertThat(summary.exitCode()).isZero();
+        assertThat(summary.out()).contains("CONDITION", "Ready", "agents: 3 (3 ready)", "rollout: 0 restarts in flight", "STEP",
+                "dockerClusterStore").doesNotContain("AGENT", "agent-2");
+        assertThat(agents.exitCode()).isZero();
+        assertThat(agents.out()).contains("CONDITION", "AGENT", "dockerClusterStore", "agent-2", "host-2", "READY");
+        assertThat(run("status", "--phase", "failed,blocked").out()).endsWith("\nno agent matches\n");
     }
 
     @Test
-    void statusWaitExitsOneWhenTheRolloutHalts() throws IOException {
+    void statusWaitExitsOneWhenTheRolloutHaltsAndStatusNamesTheFailedAgent() throws IOException {
         nodeAgents.failOn(List.of("agent-2"));
         startController();
         apply(Specs.MINIMAL_YAML);
@@ -183,6 +226,22 @@ class StatusAndControlCommandsTest {
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.out()).contains("Degraded=True (RolloutHalted)");
+        List<String> listed = run("status").out().lines().filter(l -> l.startsWith("agent-")).toList();
+        assertThat(listed).isNotEmpty();
+        assertThat(listed.get(0)).startsWith("agent-2").contains("FAILED");
+        JsonNode failed = JSON.readTree(run("status", "-o", "json", "--step", "dockerClusterStore:failed").out()).path("agents");
+        assertThat(failed.fieldNames()).toIterable().containsExactly("agent-2");
+    }
+
+    @Test
+    void aBadPhaseOrStepIsAUsageErrorNamingIt() {
+        Cli.Run phase = run("status", "--phase", "failed,broken");
+        Cli.Run step = run("status", "--agents", "--step", "cni:stuck");
+
+        assertThat(phase.exitCode()).isEqualTo(2);
+        assertThat(phase.err().lines().toList()).singleElement().asString().startsWith("error: --phase: unknown phase 'broken'");
+        assertThat(step.exitCode()).isEqualTo(2);
+        assertThat(step.err().lines().toList()).singleElement().asString().startsWith("error: --step: unknown step phase 'stuck'");
     }
 
     @Test
