@@ -150,7 +150,7 @@ public final class Controller implements AutoCloseable {
     /** The status as the view last saw it: the leader's own, and on a standby the leader's, without an etcd read. */
     private static ClusterStatus currentStatus(ClusterView view) {
         try {
-            return view.snapshot().status();
+            return view.status();
         } catch (StoreException e) {
             return ClusterStatus.empty(); // not read from etcd yet
         }

@@ -10,12 +10,11 @@ public final class StatusSummary {
 
     /** Conditions, counts, per-step summary, rollout and events; {@code agents} empty, whatever the cluster's size. */
     public static ClusterStatus of(ClusterStatus status) {
-        return withAgents(status, Map.of());
+        return status.withoutAgents();
     }
 
     public static ClusterStatus withAgents(ClusterStatus status, Map<String, AgentStatus> agents) {
-        return new ClusterStatus(status.observedGeneration(), status.appliedGeneration(), status.conditions(), status.agentCounts(),
-                status.steps(), status.rollout(), agents, status.events(), status.updatedAt());
+        return status.withAgents(agents);
     }
 
     /** Agents in all, from the counts: right also for a summary, which has no rows. */

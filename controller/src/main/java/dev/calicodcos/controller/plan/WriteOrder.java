@@ -4,7 +4,6 @@ import dev.calicodcos.model.agent.AgentPlan;
 import dev.calicodcos.model.agent.RestartGrant;
 import dev.calicodcos.model.status.AgentStatus;
 import dev.calicodcos.model.status.ClusterStatus;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,8 +48,8 @@ public final class WriteOrder {
         rows.entrySet().stream().filter(e -> !e.getValue().equals(storedRows.get(e.getKey()))).sorted(Map.Entry.comparingByKey())
                 .forEach(e -> writes.add(new PlannedWrite.PutRow(e.getKey(), e.getValue())));
         // A stored document with rows inside (from an earlier version) differs, so it is rewritten without them.
-        ClusterStatus summary = summaryOf(result.status());
-        if (!etcd.statusDocument().map(d -> withTime(d, summary.updatedAt())).equals(Optional.of(summary))) {
+        ClusterStatus summary = result.status().withoutAgents();
+        if (!etcd.statusDocument().map(d -> d.withUpdatedAt(summary.updatedAt())).equals(Optional.of(summary))) {
             writes.add(new PlannedWrite.PutStatus(summary));
         }
         List<List<PlannedWrite>> batches = new ArrayList<>();
@@ -63,16 +62,5 @@ public final class WriteOrder {
     private static boolean issuesGrant(AgentPlan plan, AgentPlan before) {
         Optional<RestartGrant> held = before == null ? Optional.empty() : before.restartGrant();
         return plan.restartGrant().isPresent() && !plan.restartGrant().equals(held);
-    }
-
-    /** The status document to store: no rows. */
-    private static ClusterStatus summaryOf(ClusterStatus s) {
-        return new ClusterStatus(s.observedGeneration(), s.appliedGeneration(), s.conditions(), s.agentCounts(), s.steps(),
-                s.rollout(), Map.of(), s.events(), s.updatedAt());
-    }
-
-    private static ClusterStatus withTime(ClusterStatus s, Instant at) {
-        return new ClusterStatus(s.observedGeneration(), s.appliedGeneration(), s.conditions(), s.agentCounts(), s.steps(),
-                s.rollout(), s.agents(), s.events(), at);
     }
 }

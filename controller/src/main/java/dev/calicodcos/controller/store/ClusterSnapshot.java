@@ -37,11 +37,14 @@ public record ClusterSnapshot(long revision, Optional<Versioned> spec, Optional<
         if (statusDocument.isEmpty()) {
             return ClusterStatus.empty();
         }
-        ClusterStatus d = statusDocument.get();
-        Map<String, AgentStatus> all = new HashMap<>(d.agents());
+        return joined(statusDocument.get(), rows);
+    }
+
+    /** The document with the rows kept beside it; rows an earlier version kept inside count unless a row key replaced them. */
+    static ClusterStatus joined(ClusterStatus document, Map<String, AgentStatus> rows) {
+        Map<String, AgentStatus> all = new HashMap<>(document.agents());
         all.putAll(rows);
-        return new ClusterStatus(d.observedGeneration(), d.appliedGeneration(), d.conditions(), d.agentCounts(), d.steps(),
-                d.rollout(), all, d.events(), d.updatedAt());
+        return document.withAgents(all);
     }
 
     public boolean hasStatus() {

@@ -154,6 +154,11 @@ public final class ClusterStore {
             }
         }
 
+        /** The status alone (document and rows), without copying plans and reports. */
+        ClusterStatus status() {
+            return summary.map(document -> ClusterSnapshot.joined(document, rows)).orElse(ClusterStatus.empty());
+        }
+
         ClusterSnapshot build(long revision) {
             return new ClusterSnapshot(revision, spec, inForce, control, summary, rows, plans, reports);
         }

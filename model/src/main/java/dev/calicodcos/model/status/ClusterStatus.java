@@ -42,6 +42,20 @@ public record ClusterStatus(
         return new ClusterStatus(0, 0, List.of(), Map.of(), Map.of(), RolloutStatus.initial(), Map.of(), List.of(), null);
     }
 
+    /** The same status with these rows (the stored document has none; readers join the rows kept beside it). */
+    public ClusterStatus withAgents(Map<String, AgentStatus> rows) {
+        return new ClusterStatus(observedGeneration, appliedGeneration, conditions, agentCounts, steps, rollout, rows, events, updatedAt);
+    }
+
+    /** The status document as stored: everything but the rows, bounded whatever the number of agents. */
+    public ClusterStatus withoutAgents() {
+        return withAgents(Map.of());
+    }
+
+    public ClusterStatus withUpdatedAt(Instant at) {
+        return new ClusterStatus(observedGeneration, appliedGeneration, conditions, agentCounts, steps, rollout, agents, events, at);
+    }
+
     public Optional<Condition> condition(String type) {
         return conditions.stream().filter(c -> c.type().equals(type)).findFirst();
     }
