@@ -74,12 +74,16 @@ class RestartGateTest {
 
         assertThat(gate.restart(StepName.DOCKER_CLUSTER_STORE, "docker", "h1", Optional.empty(), granted).phase())
                 .isEqualTo(StepPhase.RESTARTING);
+        Instant restartedAt = clock.instant();
         clock.advance(Duration.ofSeconds(5));
         assertThat(gate.progress(StepName.DOCKER_CLUSTER_STORE, "docker", "h1", granted))
                 .isInstanceOf(RestartGate.Progress.Waiting.class);
+        assertThat(gate.nextStableAt()).as("when the agent should look again").isPresent().get()
+                .satisfies(at -> assertThat(at).isBetween(restartedAt.plusSeconds(9), restartedAt.plusSeconds(11)));
         clock.advance(Duration.ofSeconds(6));
         assertThat(gate.progress(StepName.DOCKER_CLUSTER_STORE, "docker", "h1", granted))
                 .isInstanceOf(RestartGate.Progress.Stable.class);
+        assertThat(gate.nextStableAt()).isEmpty();
         assertThat(services.calls()).containsExactly("restart docker");
     }
 

@@ -9,7 +9,6 @@ import dev.calicodcos.reconcilers.log.FailureLog;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
-import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.support.CloseableClient;
@@ -28,7 +27,7 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
 
 /**
- * The node agent loop: reads this agent's {@code AgentPlan} from etcd (and wakes when it changes),
+ * The node agent loop: keeps this agent's {@code AgentPlan} by a watch (and wakes when it changes),
  * runs a {@link StepRunner} pass, and writes the {@code AgentReport} under a kept-alive lease, so a
  * node agent that dies stops being reported. It owns all timing: settled steps are re-observed
  * every {@code resync} (drift repair), busy ones every {@code busyRecheck}, and failures are
@@ -41,6 +40,8 @@ import org.slf4j.event.Level;
 public final class NodeAgent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NodeAgent.class);
     private static final Duration ETCD_TIMEOUT = Duration.ofSeconds(10);
+    /** Past the end of a stability period, so the pass finds it over (ActiveEnterTimestamp has second resolution). */
+    private static final Duration STABLE_MARGIN = Duration.ofMillis(50);
 
     private final NodeAgentConfig config;
     private final Client etcd;
@@ -58,6 +59,8 @@ public final class NodeAgent implements AutoCloseable {
     private long leaseId;
     private CloseableClient keepAlive;
     private Optional<String> published = Optional.empty();
+    /** This agent's plan, kept by a watch: a pass reads it without a request. Set by {@link #run()}. */
+    private WatchedKey plan;
     /** The spec of the newest revision a plan referenced, read once per revision. */
     private Optional<SpecInForce> spec = Optional.empty();
 
@@ -72,9 +75,8 @@ public final class NodeAgent implements AutoCloseable {
     /** Runs passes until {@link #close()}; never throws for a failing step or a lost etcd. */
     public void run() {
         started = true;
-        ByteSequence planKey = bytes(config.keys().plan(config.agentId()));
-        Watch.Watcher watcher = etcd.getWatchClient().watch(planKey, response -> wake.release());
-        try {
+        try (WatchedKey watched = new WatchedKey(etcd, bytes(config.keys().plan(config.agentId())), ETCD_TIMEOUT, wake::release)) {
+            plan = watched;
             while (!closed) {
                 Duration next = pass();
                 wake.tryAcquire(next.toMillis(), TimeUnit.MILLISECONDS);
@@ -83,7 +85,6 @@ public final class NodeAgent implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            watcher.close();
             stopped.countDown();
         }
     }
@@ -105,7 +106,10 @@ public final class NodeAgent implements AutoCloseable {
             lastReport = Optional.of(report);
             publish(report);
             passFailures.succeeded();
-            return timing.after(report);
+            Duration next = timing.after(report);
+            // A restart's stability period ends at a known time: look then, not at the next recheck.
+            return runner.untilNextStable().map(stable -> stable.plus(STABLE_MARGIN)).filter(stable -> stable.compareTo(next) < 0)
+                    .orElse(next);
         } catch (RuntimeException e) {
             Duration wait = timing.afterError();
             passFailures.failed(Level.ERROR, "node agent pass failed, retrying agent=" + config.agentId()
@@ -120,7 +124,7 @@ public final class NodeAgent implements AutoCloseable {
      * the plan follows in moments and its watch wakes the agent.
      */
     private Optional<ResolvedPlan> readPlan() {
-        Optional<AgentPlan> plan = read(config.keys().plan(config.agentId()), AgentPlan.class);
+        Optional<AgentPlan> plan = this.plan.current().map(bytes -> decode(config.keys().plan(config.agentId()), bytes, AgentPlan.class));
         if (plan.isEmpty()) {
             return Optional.empty();
         }
@@ -139,11 +143,12 @@ public final class NodeAgent implements AutoCloseable {
 
     private <T> Optional<T> read(String key, Class<T> type) {
         List<KeyValue> kvs = await(etcd.getKVClient().get(bytes(key))).getKvs();
-        if (kvs.isEmpty()) {
-            return Optional.empty();
-        }
+        return kvs.isEmpty() ? Optional.empty() : Optional.of(decode(key, kvs.get(0).getValue().getBytes(), type));
+    }
+
+    private <T> T decode(String key, byte[] bytes, Class<T> type) {
         try {
-            return Optional.of(codec.json().readValue(kvs.get(0).getValue().getBytes(), type));
+            return codec.json().readValue(bytes, type);
         } catch (IOException e) {
             throw new IllegalStateException("unreadable " + type.getSimpleName() + " at " + key + ": " + e.getMessage(), e);
         }

@@ -12,7 +12,10 @@ import java.util.List;
  * How long the node agent waits after a pass (a plan change wakes it earlier, always):
  * <ul>
  * <li>all settled (or blocked): {@code resync}, to repair drift;
- * <li>a step applying, restarting or waiting for a grant: {@code busyRecheck};
+ * <li>a step applying or restarting: {@code busyRecheck} (or sooner: the node agent also wakes when a
+ *     restarted service's stability period ends);
+ * <li>steps waiting only for the leader (a restart grant, an earlier step's grant, a paused plan):
+ *     {@code resync}; the grant or the resume arrives as a plan change, which wakes the agent;
  * <li>a failed step that waiting can fix ({@link StepReason#retryable()}), or a pass that failed
  *     outright (etcd unreachable): exponential backoff, 0.5 s doubling up to {@link #MAX_BACKOFF};
  * <li>failed steps that only a person can fix (a checksum, a conflicting file): {@link #MAX_BACKOFF} at
@@ -41,7 +44,8 @@ final class PassTiming {
             return MAX_BACKOFF.compareTo(config.resync()) >= 0 ? MAX_BACKOFF : config.resync();
         }
         failedPasses = 0;
-        boolean busy = report.steps().values().stream().map(StepReport::phase).anyMatch(p -> !p.settled() && p != StepPhase.BLOCKED);
+        boolean busy = report.steps().values().stream().map(StepReport::phase)
+                .anyMatch(p -> p == StepPhase.APPLYING || p == StepPhase.RESTARTING);
         return busy ? config.busyRecheck() : config.resync();
     }
 

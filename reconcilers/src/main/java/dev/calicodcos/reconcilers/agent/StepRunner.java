@@ -15,6 +15,7 @@ import dev.calicodcos.reconcilers.step.StepContext;
 import dev.calicodcos.reconcilers.step.StepOutcome;
 import dev.calicodcos.reconcilers.step.StepReconciler;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -95,6 +96,14 @@ public final class StepRunner {
             }
         }
         return report(plan, pre, outcomes, previous);
+    }
+
+    /** How long until a restarted service's stability period ends, as of the last pass (none: no service is in one). */
+    public Optional<Duration> untilNextStable() {
+        return gate.nextStableAt().map(at -> {
+            Duration left = Duration.between(clock.instant(), at);
+            return left.isNegative() ? Duration.ZERO : left;
+        });
     }
 
     /** A paused plan starts nothing new; a restart already under way finishes. */

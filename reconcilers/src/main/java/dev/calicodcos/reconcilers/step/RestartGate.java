@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -33,6 +35,8 @@ public final class RestartGate {
     private final Clock clock;
     private final CrashPoints crashPoints;
     private final ObjectMapper json = new ObjectMapper().findAndRegisterModules();
+    /** Per step restarted and active, when its stability period ends (kept only between passes, for timing). */
+    private final Map<StepName, Instant> stableAt = new EnumMap<>(StepName.class);
 
     public RestartGate(HostFiles files, Services services, Clock clock, CrashPoints crashPoints) {
         this.files = files;
@@ -58,6 +62,7 @@ public final class RestartGate {
     record Marker(StepName step, String unit, String hash, State state, Instant issuedAt) {}
 
     public Progress progress(StepName step, String unit, String hash, StepContext context) {
+        stableAt.remove(step);
         Optional<Marker> found = read(step);
         if (found.isEmpty()) {
             return new Progress.None();
@@ -91,6 +96,7 @@ public final class RestartGate {
         }
         Instant stableFrom = max(since.get(), marker.issuedAt()).plus(rollout.stabilityPeriod());
         if (now.isBefore(stableFrom)) {
+            stableAt.put(step, stableFrom);
             return new Progress.Waiting(StepOutcome.restarting(hash,
                     unit + " is active; waiting until it has been stable for " + rollout.stabilityPeriod()));
         }
@@ -125,8 +131,17 @@ public final class RestartGate {
         return StepOutcome.restarting(hash, "restarted " + unit + "; waiting until it is active and stable");
     }
 
+    /**
+     * When the first restarted service still in its stability period will have been stable long
+     * enough, as of the last pass: the node agent looks again then rather than at its next recheck.
+     */
+    public Optional<Instant> nextStableAt() {
+        return stableAt.values().stream().min(Instant::compareTo);
+    }
+
     /** The restart did its job: forget it. */
     public void finish(StepName step) {
+        stableAt.remove(step);
         files.delete(path(step));
     }
 

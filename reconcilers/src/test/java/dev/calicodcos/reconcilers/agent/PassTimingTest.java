@@ -71,12 +71,19 @@ class PassTimingTest {
 
     @Test
     void busyStepsAreLookedAtSoonAndSettledOrBlockedOnesAtTheResync() {
-        assertThat(timing.after(report(Map.of(StepName.CNI, step(StepPhase.AWAITING_RESTART, Optional.of("AwaitingRestartGrant"))))))
-                .isEqualTo(BUSY);
+        assertThat(timing.after(report(Map.of(StepName.CNI, step(StepPhase.APPLYING, Optional.empty()))))).isEqualTo(BUSY);
+        assertThat(timing.after(report(Map.of(StepName.CNI, step(StepPhase.RESTARTING, Optional.empty()))))).isEqualTo(BUSY);
         assertThat(timing.after(report(Map.of(StepName.CNI, step(StepPhase.BLOCKED, Optional.of("NativeCalico"))))))
                 .isEqualTo(RESYNC);
         assertThat(timing.after(report(Map.of(StepName.CNI, step(StepPhase.UNSUPPORTED, Optional.of("DockerTooNew"))))))
                 .isEqualTo(RESYNC);
+    }
+
+    @Test
+    void stepsWaitingOnlyForTheLeaderWaitForThePlanToChangeNotForARecheck() {
+        // The grant (or the resume) arrives as a plan change, which wakes the agent at once.
+        assertThat(timing.after(report(Map.of(StepName.DOCKER_CLUSTER_STORE, step(StepPhase.AWAITING_RESTART, Optional.of("AwaitingRestartGrant")),
+                StepName.CNI, step(StepPhase.PENDING, Optional.empty()))))).isEqualTo(RESYNC);
     }
 
     @Test
