@@ -15,7 +15,6 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.Watch;
-import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.options.WatchOption;
@@ -41,9 +40,11 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Many node agents in one process, speaking the node agent's etcd protocol (reconcilers'
- * {@code NodeAgent}): a watch on the plan wakes a pass; a pass reads the plan, decides, and writes the
- * report under a lease only when it says something new; a pass also comes {@code busyRecheck} after
- * one that left a step unsettled and {@code resync} after one that settled everything. Their host work
+ * {@code NodeAgent}): the plan is kept by a watch (read once at start), and its change wakes a pass; a
+ * pass reads the spec in force once per revision its plan names, decides, and writes the report under
+ * a lease only when it says something new; a pass also comes {@code busyRecheck} after one that left
+ * a step restarting (and when the restart's stability period ends), and {@code resync} after one that
+ * settled everything or only waits for the leader's grant. Their host work
  * is simulated: the docker step needs one restart per new docker-step hash, taken only with the
  * leader's grant, lasting {@code restart} and then {@code stability}; every other step is done as
  * soon as docker's is. Real node agents would be too many processes for one machine.
@@ -118,6 +119,10 @@ final class BenchNodeAgents implements AutoCloseable {
         private String restartingHash;
         private long restartEndsNanos;
         private Said said;
+        /** The plan as the agent's watch last delivered it (null: not seen yet, so read it). */
+        volatile byte[] watchedPlan;
+        /** The spec revision whose spec-in-force this agent has read (it reads it once per revision). */
+        private long specRead = -1;
         volatile long doneRevision = -1;
         volatile Instant doneAt;
 
@@ -140,18 +145,40 @@ final class BenchNodeAgents implements AutoCloseable {
                     nextPass = null;
                 }
             }
+            byte[] watched = watchedPlan;
+            CompletableFuture<Optional<byte[]>> plan;
+            if (watched != null) {
+                plan = CompletableFuture.completedFuture(Optional.of(watched)); // as NodeAgent's WatchedKey: no request
+            } else {
+                gets.incrementAndGet();
+                plan = kv.get(planKey).thenApply(r -> r.getKvs().stream().findFirst().map(kv -> kv.getValue().getBytes()));
+            }
+            plan.thenCompose(this::readSpecOnce).thenCompose(this::act).whenComplete(this::passEnded);
+        }
+
+        /** As the node agent: the spec in force is read once per revision a plan names. */
+        private CompletableFuture<Optional<AgentPlan>> readSpecOnce(Optional<byte[]> bytes) {
+            Optional<AgentPlan> plan = bytes.map(b -> decode(b));
+            long revision = plan.map(AgentPlan::specRevision).orElse(-1L);
+            synchronized (this) {
+                if (plan.isEmpty() || revision == specRead) {
+                    return CompletableFuture.completedFuture(plan);
+                }
+                specRead = revision;
+            }
             gets.incrementAndGet();
-            kv.get(planKey).thenCompose(this::act).whenComplete(this::passEnded);
+            return kv.get(bytes(keys.specInForce())).thenApply(ignored -> plan);
         }
 
         /** Completes with whether a step is left unsettled (then the next pass comes sooner). */
-        private CompletableFuture<Boolean> act(GetResponse response) {
-            if (response.getKvs().isEmpty()) {
+        private CompletableFuture<Boolean> act(Optional<AgentPlan> found) {
+            if (found.isEmpty()) {
                 return CompletableFuture.completedFuture(false);
             }
-            AgentPlan plan = decode(response.getKvs().get(0).getValue().getBytes());
+            AgentPlan plan = found.get();
             Said now = decide(plan);
-            boolean busy = now.docker() != StepPhase.DONE;
+            // As PassTiming: waiting for a grant is not busy (the grant comes as a plan change); restarting is.
+            boolean busy = now.docker() == StepPhase.RESTARTING;
             synchronized (this) {
                 if (now.equals(said)) {
                     return CompletableFuture.completedFuture(busy);
@@ -191,7 +218,7 @@ final class BenchNodeAgents implements AutoCloseable {
             restartEndsNanos = System.nanoTime() + pacing.wave().toNanos();
             restarts.incrementAndGet();
             maxRestarting.accumulateAndGet(restarting.incrementAndGet(), Math::max);
-            // The real node agent would notice only at its next recheck; this one is woken when the wave ends.
+            // As the real node agent (RestartGate.nextStableAt): woken when the stability period ends.
             timers.schedule(this::wake, pacing.wave().toNanos(), TimeUnit.NANOSECONDS);
             return new Said(plan.specRevision(), StepPhase.RESTARTING, hash);
         }
@@ -262,7 +289,9 @@ final class BenchNodeAgents implements AutoCloseable {
         }
         String key = event.getKeyValue().getKey().toString(StandardCharsets.UTF_8);
         keys.agentOf(key).filter(id -> key.equals(keys.plan(id))).map(agents::get).ifPresent(agent -> {
-            firstPlanAt.putIfAbsent(specRevision(event.getKeyValue().getValue().getBytes()), Instant.now());
+            byte[] plan = event.getKeyValue().getValue().getBytes();
+            firstPlanAt.putIfAbsent(specRevision(plan), Instant.now());
+            agent.watchedPlan = plan;
             agent.wake();
         });
     }
