@@ -188,9 +188,10 @@ public final class SimAgent implements AgentConnection, AutoCloseable {
 
     @Override
     public void launch(FrameworkID frameworkId, FrameworkInfo framework, TaskInfo task) {
-        Host h = host();
-        TaskRunner.AgentContext context = new TaskRunner.AgentContext(id, spec.hostname(), h.executorEnvironment(),
-                forcedEnvironment(h.root(), h.docker()), settings.containment(), updates, h.fetcher(), scheduler, clock);
+        TaskRunner.AgentContext context = new TaskRunner.AgentContext(id, spec.hostname(), () -> {
+            Host h = host();
+            return new TaskRunner.TaskHost(h.executorEnvironment(), forcedEnvironment(h.root(), h.docker()), h.fetcher());
+        }, settings.containment(), updates, scheduler, clock);
         TaskRunner runner = new TaskRunner(context, frameworkId, framework, task, agentDir);
         runners.put(task.getTaskId().getValue(), runner);
         taskThreads.execute(runner::run);

@@ -112,7 +112,6 @@ public final class Master implements StatusSink {
             kills.forEach(t -> agent.connection.kill(t, Optional.empty()));
         }
         LOG.info("agent reregistered agent={}", id.getValue());
-        allocateSoon();
     }
 
     /** The agent unregistered (clean shutdown): it vanishes and its tasks are gone. */
@@ -333,7 +332,6 @@ public final class Master implements StatusSink {
                         TaskStates.forFramework(TaskState.TASK_DROPPED, fw.partitionAware()),
                         TaskStatus.Reason.REASON_INVALID_OFFERS, "Task launched with invalid offers: " + invalid);
             }
-            allocateSoon();
             return;
         }
         Records.Agent agent = agents.get(agentId);
@@ -356,7 +354,6 @@ public final class Master implements StatusSink {
             LOG.info("task launched framework={} task={} agent={}", fw.id.getValue(), task.getTaskId().getValue(), agentId);
         }
         addFilter(fw, agentId, role, offered, accept.getFilters().getRefuseSeconds());
-        allocateSoon();
     }
 
     private void decline(Records.Framework fw, List<Protos.OfferID> ids, Protos.Filters filters) {
@@ -369,7 +366,6 @@ public final class Master implements StatusSink {
                 addFilter(fw, offer.agentId().getValue(), offer.role(), offer.resources(), filters.getRefuseSeconds());
             }
         }
-        allocateSoon();
     }
 
     /** {@code refuseSeconds} is the call's {@code filters.refuse_seconds}, 5 when the call has none (the proto default). */
@@ -502,7 +498,6 @@ public final class Master implements StatusSink {
         fw.suppressedRoles.clear();
         fw.suppressedRoles.addAll(update.getSuppressedRolesList());
         recoverOffers(o -> o.frameworkId().equals(fw.id) && !fw.roles().contains(o.role()));
-        allocateSoon();
         return new CallResult(200, "");
     }
 
@@ -520,7 +515,6 @@ public final class Master implements StatusSink {
         agents.values().forEach(a -> a.connection.shutdownFramework(fw.id));
         publish(OperatorEvents.frameworkRemoved(fw.info));
         LOG.info("framework removed framework={} reason={}", fw.id.getValue(), why);
-        allocateSoon();
     }
 
     private void streamBroken(EventStream stream) {
@@ -577,9 +571,6 @@ public final class Master implements StatusSink {
             for (int i = 0; i < copies; i++) {
                 fw.stream.send(Events.update(status));
             }
-        }
-        if (TaskStates.isTerminal(status.getState())) {
-            allocateSoon();
         }
     }
 
@@ -639,6 +630,11 @@ public final class Master implements StatusSink {
 
     // ---------------------------------------------------------------- allocation
 
+    /**
+     * An allocation now, where Mesos' allocator makes one at once (a new or re-registered agent, a framework that
+     * subscribes, REVIVE). Resources coming back (DECLINE, the rest of an ACCEPT, a task that ended, an agent that
+     * reconnected) wait for the next allocation interval, as there ({@code recoverResources} does not allocate).
+     */
     private void allocateSoon() {
         if (allocationQueued) {
             return;
