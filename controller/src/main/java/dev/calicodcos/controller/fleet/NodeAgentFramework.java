@@ -190,8 +190,10 @@ public final class NodeAgentFramework implements SchedulerListener, NodeAgentFle
             TaskLaunch task = factory.launch(launch.offer(), launch.agentId(), sequence.incrementAndGet());
             tasks.put(task.taskId(), new NodeAgentTask(task.taskId(), launch.agentId(), factory.version(),
                     TaskState.TASK_STAGING));
-            // the rest of that agent's offer: it needs nothing more once its node agent runs
+            // the rest of that agent's offer: it needs nothing more once its node agent runs (and should the launch
+            // fail at once, the whole offer is that rest: the agent counts as hidden, so its relaunch REVIVEs)
             driver.accept(List.of(launch.offer().id()), List.of(task), Optional.of(LONG_REFUSE));
+            filtered.add(launch.agentId());
             accepted.increment();
             LOG.info("launching node agent task={} agent={}", task.taskId(), launch.agentId());
         }

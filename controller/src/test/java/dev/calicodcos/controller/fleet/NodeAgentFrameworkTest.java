@@ -109,6 +109,18 @@ class NodeAgentFrameworkTest {
     }
 
     @Test
+    void aLaunchThatFailsAtOnceIsRetriedThroughAReviveThoughOffersWereNeverSuppressed() {
+        subscribe("a1", "a2");
+        framework.onEvent(offers("a1"));                   // a2 still waits for an offer: not suppressed
+        String first = driver.accepts.get(0).taskId();
+
+        framework.onEvent(update(first, "a1", TaskState.TASK_ERROR));
+
+        assertThat(driver.suppresses.get()).isZero();
+        await().atMost(WAIT).until(() -> driver.revives.get() == 2);   // the whole offer was refused with the ACCEPT
+    }
+
+    @Test
     void anOfferTooSmallForANodeAgentIsNotRevivedAgainAndAgain() {
         subscribe("a1");
 
