@@ -8,6 +8,7 @@ import dev.calicodcos.sim.master.Leadership;
 import dev.calicodcos.sim.master.Master;
 import dev.calicodcos.sim.master.MasterFaults;
 import dev.calicodcos.sim.master.MasterHttpServer;
+import dev.calicodcos.sim.master.OfferCounts;
 import dev.calicodcos.sim.process.Containment;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,7 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -59,7 +59,7 @@ public final class SimulatedCluster implements AutoCloseable {
     private final Optional<MasterHttpServer> standbyServer;
     private final Optional<IamService> iam;
     private final AdminHttpServer admin;
-    private final List<SimAgent> agents = new CopyOnWriteArrayList<>();
+    private final Agents agents = new Agents();
     private final Containment containment;
     private final LoopbackAddresses loopbacks = new LoopbackAddresses(new java.security.SecureRandom());
     private final ClusterFaults faults = new Faults();
@@ -92,7 +92,7 @@ public final class SimulatedCluster implements AutoCloseable {
                 : Optional.empty();
         this.leading = leaderServer;
         leadership.elect(leaderServer.hostPort());
-        this.admin = new AdminHttpServer(httpExecutor, this::findAgent, () -> List.copyOf(agents), () -> faults);
+        this.admin = new AdminHttpServer(httpExecutor, agents::find, agents::all, () -> faults);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         try {
             for (AgentSpec spec : config.agents) {
@@ -125,7 +125,7 @@ public final class SimulatedCluster implements AutoCloseable {
     }
 
     public List<SimAgent> agents() {
-        return List.copyOf(agents);
+        return agents.all();
     }
 
     /** Agent by hostname or agent ID. */
@@ -150,21 +150,54 @@ public final class SimulatedCluster implements AutoCloseable {
         return faults;
     }
 
+    /** Offers the leading master made and what became of them; SUPPRESS, REVIVE and DECLINE calls it received. */
+    public OfferCounts offerCounts() {
+        return master.offerCounts();
+    }
+
     private Optional<SimAgent> findAgent(String key) {
-        return agents.stream().filter(a -> a.spec().hostname().equals(key) || (a.id() != null && a.id().getValue().equals(key)))
-                .findFirst();
+        return agents.find(key);
     }
 
     private SimAgent addAgent(AgentSpec spec) {
-        if (findAgent(spec.hostname()).isPresent()) {
-            throw new IllegalArgumentException("duplicate agent hostname " + spec.hostname());
-        }
         SimAgent agent = new SimAgent(spec, workDir.resolve("agents").resolve(spec.hostname()), master,
                 new SimAgent.Settings(config.statusUpdateRetry, config.agentRestartDelay, admin.port(), config.dockerImages,
                         containment), clock, scheduler, httpExecutor, loopbacks.next());
         agents.add(agent);
-        agent.start();
+        agents.registered(agent, agent.start());
         return agent;
+    }
+
+    /** The agents in the order they were added, found by hostname or agent ID in constant time (10,000 agents). */
+    private static final class Agents {
+        private final Map<String, SimAgent> byHostname = new LinkedHashMap<>();
+        private final Map<String, SimAgent> byId = new java.util.HashMap<>();
+
+        synchronized void add(SimAgent agent) {
+            if (byHostname.putIfAbsent(agent.spec().hostname(), agent) != null) {
+                throw new IllegalArgumentException("duplicate agent hostname " + agent.spec().hostname());
+            }
+        }
+
+        synchronized void registered(SimAgent agent, org.apache.mesos.v1.Protos.AgentID id) {
+            byId.put(id.getValue(), agent);
+        }
+
+        synchronized void remove(SimAgent agent) {
+            byHostname.remove(agent.spec().hostname());
+            if (agent.id() != null) {
+                byId.remove(agent.id().getValue());
+            }
+        }
+
+        synchronized Optional<SimAgent> find(String hostnameOrId) {
+            SimAgent agent = byHostname.get(hostnameOrId);
+            return Optional.ofNullable(agent != null ? agent : byId.get(hostnameOrId));
+        }
+
+        synchronized List<SimAgent> all() {
+            return List.copyOf(byHostname.values());
+        }
     }
 
     @Override
@@ -189,7 +222,7 @@ public final class SimulatedCluster implements AutoCloseable {
         master.closeAllStreams();
         leaderServer.close();
         standbyServer.ifPresent(MasterHttpServer::close);
-        agents.forEach(SimAgent::close);
+        agents.all().forEach(SimAgent::close);
         scheduler.shutdownNow();
         httpExecutor.shutdownNow();
     }
@@ -303,12 +336,12 @@ public final class SimulatedCluster implements AutoCloseable {
 
         @Override
         public boolean failTask(String taskId) {
-            return agents.stream().anyMatch(a -> a.signalTask(taskId, true));
+            return agents.all().stream().anyMatch(a -> a.signalTask(taskId, true));
         }
 
         @Override
         public boolean terminateTask(String taskId) {
-            return agents.stream().anyMatch(a -> a.signalTask(taskId, false));
+            return agents.all().stream().anyMatch(a -> a.signalTask(taskId, false));
         }
 
         @Override
@@ -424,7 +457,7 @@ public final class SimulatedCluster implements AutoCloseable {
     /** Host roots by hostname, for callers that want them all. */
     public Map<String, Path> hostRoots() {
         Map<String, Path> out = new LinkedHashMap<>();
-        agents.forEach(a -> out.put(a.spec().hostname(), a.hostRoot().root()));
+        agents.all().forEach(a -> out.put(a.spec().hostname(), a.hostRoot().root()));
         return out;
     }
 

@@ -9,12 +9,14 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * Keeps exactly one node-agent task of the current version on every desired agent, as a pure
  * decision over (desired agents, known tasks, offers, backoffs, now): which offers to use, which to
- * decline, which tasks to kill, and whether offers are still needed at all.
+ * decline and why, which tasks to kill, whether offers are still needed at all, and which agents could
+ * take one right now.
  */
 public final class FleetDecider {
     private FleetDecider() {}
@@ -27,12 +29,27 @@ public final class FleetDecider {
 
     public record Launch(Offer offer, String agentId) {}
 
+    /** Why an offer is declined; the framework picks the filter's length from it. */
+    public enum DeclineReason {
+        /** The agent needs no node agent: none is desired there, or one runs or is being launched. */
+        NOT_NEEDED,
+        /** Reconciliation has not settled yet, so which node agents exist is not known. */
+        NOT_SETTLED,
+        /** The agent's node agent ended and its relaunch waits for a backoff. */
+        BACKOFF,
+        /** The offer cannot hold a node agent. A filter holds only what was offered, so a bigger offer passes it. */
+        TOO_SMALL
+    }
+
+    public record Decline(String offerId, String agentId, DeclineReason reason) {}
+
     /**
-     * @param wantOffers    some desired agent has no task (offers are still needed)
-     * @param launchableNow such an agent could take an offer right now (launches allowed, no backoff pending)
+     * @param wantOffers some desired agent has no node agent (offers are still needed)
+     * @param launchable the desired agents without a node agent that could take an offer right now (launches
+     *                   allowed, no backoff pending)
      */
-    public record Decision(List<Launch> launches, List<String> decline, List<NodeAgentTask> kill, boolean wantOffers,
-                           boolean launchableNow) {}
+    public record Decision(List<Launch> launches, List<Decline> declines, List<NodeAgentTask> kill, boolean wantOffers,
+                           Set<String> launchable) {}
 
     public static Decision decide(Input in) {
         Set<String> covered = new HashSet<>();
@@ -63,29 +80,40 @@ public final class FleetDecider {
         }
 
         List<Launch> launches = new ArrayList<>();
-        List<String> decline = new ArrayList<>();
+        List<Decline> declines = new ArrayList<>();
         Set<String> launching = new HashSet<>();
         for (Offer offer : in.offers()) {
             String agent = offer.agentId();
-            boolean wanted = in.launchesAllowed()
-                    && in.desiredAgents().contains(agent)
-                    && !covered.contains(agent)
-                    && !launching.contains(agent)
-                    && !in.notBefore().getOrDefault(agent, Instant.MIN).isAfter(in.now())
-                    && offer.scalar("cpus") >= in.cpus()
-                    && offer.scalar("mem") >= in.memMb();
-            if (wanted) {
+            Optional<DeclineReason> refusal;
+            if (!in.desiredAgents().contains(agent) || covered.contains(agent) || launching.contains(agent)) {
+                refusal = Optional.of(DeclineReason.NOT_NEEDED);
+            } else if (!in.launchesAllowed()) {
+                refusal = Optional.of(DeclineReason.NOT_SETTLED);
+            } else if (inBackoff(in, agent)) {
+                refusal = Optional.of(DeclineReason.BACKOFF);
+            } else if (offer.scalar("cpus") < in.cpus() || offer.scalar("mem") < in.memMb()) {
+                refusal = Optional.of(DeclineReason.TOO_SMALL);
+            } else {
+                refusal = Optional.empty();
+            }
+            if (refusal.isPresent()) {
+                declines.add(new Decline(offer.id(), agent, refusal.get()));
+            } else {
                 launches.add(new Launch(offer, agent));
                 launching.add(agent);
-            } else {
-                decline.add(offer.id());
             }
         }
         Set<String> uncovered = new HashSet<>(in.desiredAgents());
         uncovered.removeAll(covered);
         uncovered.removeAll(launching);
-        boolean launchableNow = in.launchesAllowed()
-                && uncovered.stream().anyMatch(a -> !in.notBefore().getOrDefault(a, Instant.MIN).isAfter(in.now()));
-        return new Decision(launches, decline, kill, !uncovered.isEmpty(), launchableNow);
+        Set<String> launchable = new HashSet<>();
+        if (in.launchesAllowed()) {
+            uncovered.stream().filter(a -> !inBackoff(in, a)).forEach(launchable::add);
+        }
+        return new Decision(launches, declines, kill, !uncovered.isEmpty(), launchable);
+    }
+
+    private static boolean inBackoff(Input in, String agent) {
+        return in.notBefore().getOrDefault(agent, Instant.MIN).isAfter(in.now());
     }
 }

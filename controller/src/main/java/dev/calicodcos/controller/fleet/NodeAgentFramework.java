@@ -14,8 +14,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,8 +37,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class NodeAgentFramework implements SchedulerListener, NodeAgentFleet {
     private static final Logger LOG = LoggerFactory.getLogger(NodeAgentFramework.class);
-    private static final Duration WANTED_REFUSE = Duration.ofSeconds(5);
-    private static final Duration UNWANTED_REFUSE = Duration.ofSeconds(120);
+    /**
+     * How long a declined offer stays away. Mesos' default, 5 s, would bring every agent we do not need back
+     * every 5 s: 2,000 offers a second at 10,000 agents. An hour keeps them away until something changes, and
+     * every change that makes us want an agent again REVIVEs, which clears our filters: an agent that newly
+     * needs a node agent, a node agent that ended, the end of a backoff or of the reconciliation window.
+     * (A node agent that ends also frees its resources, and a filter holds only what was offered, so that
+     * agent's next offer passes its filter even before the REVIVE.)
+     */
+    static final Duration LONG_REFUSE = Duration.ofHours(1);
+    /** For agents waiting for a relaunch backoff: Mesos' default, so that a lost REVIVE costs seconds, not an hour. */
+    static final Duration SHORT_REFUSE = Duration.ofSeconds(5);
 
     private final Function<NodeAgentFramework, SchedulerDriver> drivers;
     private final NodeAgentTaskFactory factory;
@@ -57,8 +68,10 @@ public final class NodeAgentFramework implements SchedulerListener, NodeAgentFle
     private Set<String> desired = Set.of();
     private SchedulerDriver driver;
     private boolean launchesAllowed;
-    /** Offers were declined since the last REVIVE: their filters hide those agents until they expire. */
-    private boolean filtersOutstanding;
+    /** Agents whose offers we refused since the last REVIVE: their filters may hide them from us. */
+    private final Set<String> filtered = new HashSet<>();
+    /** Right after (re)subscribing: the master may still hold filters of an earlier subscription (a failover keeps them). */
+    private boolean filtersUnknown;
     private boolean suppressed;
 
     /** @param drivers builds the driver that reports to this framework (and reconciles its {@link #knownTasks()}) */
@@ -112,7 +125,8 @@ public final class NodeAgentFramework implements SchedulerListener, NodeAgentFle
         if (event instanceof SchedulerEvent.Subscribed subscribed) {
             LOG.info("subscribed frameworkId={}", subscribed.frameworkId());
             launchesAllowed = false;
-            filtersOutstanding = false;
+            filtered.clear();
+            filtersUnknown = true;
             suppressed = false;
             driver.reconcile(List.of()); // implicit: learn the tasks a previous leader launched
             timer.schedule(this::allowLaunches, reconcileSettle.toMillis(), TimeUnit.MILLISECONDS);
@@ -176,25 +190,44 @@ public final class NodeAgentFramework implements SchedulerListener, NodeAgentFle
             TaskLaunch task = factory.launch(launch.offer(), launch.agentId(), sequence.incrementAndGet());
             tasks.put(task.taskId(), new NodeAgentTask(task.taskId(), launch.agentId(), factory.version(),
                     TaskState.TASK_STAGING));
-            driver.accept(List.of(launch.offer().id()), List.of(task), Optional.of(WANTED_REFUSE));
+            // the rest of that agent's offer: it needs nothing more once its node agent runs (and should the launch
+            // fail at once, the whole offer is that rest: the agent counts as hidden, so its relaunch REVIVEs)
+            driver.accept(List.of(launch.offer().id()), List.of(task), Optional.of(LONG_REFUSE));
+            filtered.add(launch.agentId());
             accepted.increment();
             LOG.info("launching node agent task={} agent={}", task.taskId(), launch.agentId());
         }
-        if (!d.decline().isEmpty()) {
-            boolean soon = d.wantOffers() || !launchesAllowed; // before reconciliation settles we may want them any moment
-            driver.decline(d.decline(), soon ? WANTED_REFUSE : UNWANTED_REFUSE);
-            filtersOutstanding = true;
-            declined.increment(d.decline().size());
-        }
-        if (d.launchableNow() && (filtersOutstanding || suppressed)) {
-            // Launchable now (the settle window or a backoff just ended): do not wait for filters to expire.
-            driver.revive(List.of()); // clears every decline filter, and undoes SUPPRESS
-            filtersOutstanding = false;
+        decline(d.declines());
+        if (d.launchable().stream().anyMatch(agent -> suppressed || filtersUnknown || filtered.contains(agent))) {
+            // an agent could take a node agent now, but we told Mesos not to offer it: undo that at once
+            driver.revive(List.of()); // clears every decline filter of ours, and undoes SUPPRESS
+            filtered.clear();
+            filtersUnknown = false;
             suppressed = false;
         } else if (!d.wantOffers() && !suppressed && launchesAllowed) {
-            driver.suppress(List.of());
+            driver.suppress(List.of()); // every desired agent has its node agent: no offers at all until a REVIVE
             suppressed = true;
         }
+    }
+
+    private void decline(List<FleetDecider.Decline> declines) {
+        List<String> briefly = new ArrayList<>();
+        List<String> forLong = new ArrayList<>();
+        for (FleetDecider.Decline decline : declines) {
+            (decline.reason() == FleetDecider.DeclineReason.BACKOFF ? briefly : forLong).add(decline.offerId());
+            if (decline.reason() == FleetDecider.DeclineReason.TOO_SMALL) {
+                filtered.remove(decline.agentId()); // a REVIVE would bring the same small offer back; a bigger one passes anyway
+            } else {
+                filtered.add(decline.agentId());
+            }
+        }
+        if (!forLong.isEmpty()) {
+            driver.decline(forLong, LONG_REFUSE);
+        }
+        if (!briefly.isEmpty()) {
+            driver.decline(briefly, SHORT_REFUSE);
+        }
+        declined.increment(declines.size());
     }
 
     @Override

@@ -100,11 +100,10 @@ final class CallSender {
         }
     }
 
-    /** Mesos error bodies are short plain text; keep them short in the log too. */
+    /** Mesos error bodies are short plain text; only their start is read (whatever their length), for the log. */
     private static String shortBody(Response response) {
         try {
-            String body = response.body() == null ? "" : response.body().string();
-            return body.length() > 200 ? body.substring(0, 200) : body;
+            return response.body() == null ? "" : response.peekBody(200).string();
         } catch (IOException e) {
             return "";
         }

@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.List;
 
 /** {@link MesosMaster} over the legacy {@code GET /master/slaves} endpoint. */
@@ -56,22 +57,23 @@ public final class HttpMesosMaster implements MesosMaster {
     private List<MesosAgent> fetchAgents() {
         Request request = new Request.Builder().url(config.endpoint().slaves()).get()
                 .header("Accept", "application/json").build();
+        String what = "GET " + request.url().encodedPath();
         try (Response response = http.execute(request, true)) {
-            byte[] body = bodyOf(response);
             if (response.code() != 200) {
                 throw statusFailure(response.code(), request.url().encodedPath());
             }
-            List<MesosAgent> agents = parser.parse(body);
-            LOG.debug("agents fetched count={}", agents.size());
-            return agents;
+            ResponseBody body = response.body();
+            if (body == null) {
+                throw new MesosException(MesosException.Reason.PROTOCOL, what + " answered without a body");
+            }
+            try (InputStream in = BoundedBody.open(body, config.maxAgentListBytes(), what)) {
+                List<MesosAgent> agents = parser.parse(in);
+                LOG.debug("agents fetched count={}", agents.size());
+                return agents;
+            }
         } catch (IOException e) {
-            throw LeaderFollowingHttp.failure(e, "GET " + request.url().encodedPath());
+            throw LeaderFollowingHttp.failure(e, what);
         }
-    }
-
-    private static byte[] bodyOf(Response response) throws IOException {
-        ResponseBody body = response.body();
-        return body == null ? new byte[0] : body.bytes();
     }
 
     static MesosException statusFailure(int code, String path) {

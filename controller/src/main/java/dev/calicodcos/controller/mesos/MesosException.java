@@ -20,7 +20,9 @@ public class MesosException extends RuntimeException {
         /** The answer is not what the API promises (bad JSON, bad RecordIO, missing header). */
         PROTOCOL,
         /** Too many redirects. */
-        REDIRECT_LOOP
+        REDIRECT_LOOP,
+        /** The answer is larger than the limit set for it (asking again gets the same answer). */
+        TOO_LARGE
     }
 
     private final Reason reason;
@@ -42,7 +44,7 @@ public class MesosException extends RuntimeException {
     public boolean retryable() {
         return switch (reason) {
             case UNAVAILABLE, TIMEOUT, CONNECTION, REDIRECT_LOOP -> true;
-            case UNAUTHORIZED, REJECTED, PROTOCOL -> false;
+            case UNAUTHORIZED, REJECTED, PROTOCOL, TOO_LARGE -> false;
         };
     }
 }

@@ -107,6 +107,7 @@ public final class MesosSchedulerDriver implements SchedulerDriver {
     @Override
     public void suppress(Collection<String> roles) {
         List<String> copy = List.copyOf(roles);
+        revives.cancel(); // a throttled REVIVE sent after this SUPPRESS would undo it
         sender.send("SUPPRESS", fid -> SchedulerCalls.suppress(fid, copy));
     }
 

@@ -47,6 +47,18 @@ final class ReviveThrottle {
         }
     }
 
+    /**
+     * Drops a revive still waiting for its interval: sent after a SUPPRESS that the caller sends now, it would
+     * undo it (the master would offer everything again while the framework believes itself suppressed).
+     */
+    synchronized void cancel() {
+        waiting = null;
+        if (flush != null) {
+            flush.cancel(false);
+            flush = null;
+        }
+    }
+
     private synchronized void flush() {
         flush = null;
         if (waiting != null) {

@@ -23,7 +23,10 @@ public interface SchedulerDriver extends AutoCloseable {
     /** Clears decline filters and unsuppresses; rate-limited, and merged with revives still waiting. Empty = all roles. */
     void revive(Collection<String> roles);
 
-    /** Stops offers for {@code roles} (empty = all) until the next revive or resubscription. */
+    /**
+     * Stops offers for {@code roles} (empty = all) until the next revive or resubscription. A revive still
+     * waiting for its rate limit is dropped: sent later, it would undo this.
+     */
     void suppress(Collection<String> roles);
 
     void kill(String taskId, Optional<String> agentId);

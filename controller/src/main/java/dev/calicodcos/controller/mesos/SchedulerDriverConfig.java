@@ -26,6 +26,11 @@ public record SchedulerDriverConfig(MasterEndpoint endpoint, FrameworkInfo frame
         }
     }
 
+    /**
+     * The record limit: one OFFERS event carries every offer of an allocation round, so after a REVIVE at
+     * 10,000 agents it holds 10,000 offers of about 1 KB (measured on the simulator: 1,028 bytes with four
+     * resources and six port ranges), 10 MB; 64 MiB leaves six times that.
+     */
     public static SchedulerDriverConfig defaults(MasterEndpoint endpoint, FrameworkInfo framework) {
         return new SchedulerDriverConfig(endpoint, framework,
                 Duration.ofSeconds(5), Duration.ofSeconds(75), Duration.ofSeconds(30),

@@ -31,26 +31,42 @@ class FleetDeciderTest {
     }
 
     @Test
-    void launchesOneTaskPerUncoveredAgentAndDeclinesTheRest() {
-        FleetDecider.Decision d = decide(Set.of("a1", "a2", "a3"), List.of(task("a2", "v2", TaskState.TASK_RUNNING)),
+    void launchesOneTaskPerUncoveredAgentAndDeclinesTheRestSayingWhy() {
+        FleetDecider.Decision d = decide(Set.of("a1", "a2", "a3", "a5"), List.of(task("a2", "v2", TaskState.TASK_RUNNING)),
                 List.of(offer("o1", "a1", 1, 1024), offer("o1b", "a1", 1, 1024), offer("o2", "a2", 1, 1024),
-                        offer("o3", "a3", 1, 1024), offer("o4", "a4", 1, 1024), offer("o5", "a1", 0.01, 1024)), true);
+                        offer("o3", "a3", 1, 1024), offer("o4", "a4", 1, 1024), offer("o5", "a5", 0.01, 1024)), true);
 
         assertThat(d.launches()).extracting(FleetDecider.Launch::agentId).containsExactly("a1");
-        assertThat(d.decline()).containsExactly("o1b", "o2", "o3", "o4", "o5");
-        assertThat(d.wantOffers()).as("a3 still waits for its backoff").isTrue();
+        assertThat(d.declines()).containsExactly(
+                new FleetDecider.Decline("o1b", "a1", FleetDecider.DeclineReason.NOT_NEEDED),
+                new FleetDecider.Decline("o2", "a2", FleetDecider.DeclineReason.NOT_NEEDED),
+                new FleetDecider.Decline("o3", "a3", FleetDecider.DeclineReason.BACKOFF),
+                new FleetDecider.Decline("o4", "a4", FleetDecider.DeclineReason.NOT_NEEDED),
+                new FleetDecider.Decline("o5", "a5", FleetDecider.DeclineReason.TOO_SMALL));
+        assertThat(d.wantOffers()).as("a3 still waits for its backoff, a5 for resources").isTrue();
     }
 
     @Test
-    void saysWhenAnUncoveredAgentCouldTakeAnOfferRightNow() {
+    void saysWhichUncoveredAgentsCouldTakeAnOfferRightNow() {
         FleetDecider.Decision inBackoff = decide(Set.of("a3"), List.of(), List.of(), true);
         FleetDecider.Decision settling = decide(Set.of("a1"), List.of(), List.of(), false);
-        FleetDecider.Decision ready = decide(Set.of("a1", "a3"), List.of(), List.of(), true);
+        FleetDecider.Decision ready = decide(Set.of("a1", "a2", "a3"), List.of(task("a2", "v2", TaskState.TASK_STAGING)),
+                List.of(), true);
 
         assertThat(inBackoff.wantOffers()).isTrue();
-        assertThat(inBackoff.launchableNow()).as("a3 waits for its relaunch backoff").isFalse();
-        assertThat(settling.launchableNow()).as("reconciliation has not settled").isFalse();
-        assertThat(ready.launchableNow()).isTrue();
+        assertThat(inBackoff.launchable()).as("a3 waits for its relaunch backoff").isEmpty();
+        assertThat(settling.launchable()).as("reconciliation has not settled").isEmpty();
+        assertThat(ready.launchable()).as("a2 is launching, a3 in backoff").containsExactly("a1");
+    }
+
+    @Test
+    void everyDesiredAgentWithItsNodeAgentRunningOrLaunchingWantsNoOffers() {
+        FleetDecider.Decision d = decide(Set.of("a1", "a2"), List.of(task("a1", "v2", TaskState.TASK_RUNNING),
+                task("a2", "v2", TaskState.TASK_STAGING)), List.of(offer("o1", "a1", 1, 1024)), true);
+
+        assertThat(d.wantOffers()).isFalse();
+        assertThat(d.launchable()).isEmpty();
+        assertThat(d.declines()).extracting(FleetDecider.Decline::reason).containsExactly(FleetDecider.DeclineReason.NOT_NEEDED);
     }
 
     @Test
@@ -58,7 +74,7 @@ class FleetDeciderTest {
         FleetDecider.Decision d = decide(Set.of("a1"), List.of(), List.of(offer("o1", "a1", 1, 1024)), false);
 
         assertThat(d.launches()).isEmpty();
-        assertThat(d.decline()).containsExactly("o1");
+        assertThat(d.declines()).containsExactly(new FleetDecider.Decline("o1", "a1", FleetDecider.DeclineReason.NOT_SETTLED));
     }
 
     @Test

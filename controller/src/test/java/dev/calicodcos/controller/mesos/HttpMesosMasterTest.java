@@ -155,6 +155,37 @@ class HttpMesosMasterTest {
     }
 
     @Test
+    void anAgentListLargerThanItsLimitFailsNamingTheEndpointAndTheLimitWithoutRetrying() {
+        int size = SLAVES.getBytes(StandardCharsets.UTF_8).length;
+        follower.enqueue(json(SLAVES));
+        follower.enqueue(json(SLAVES));
+
+        assertThatThrownBy(() -> master(direct(follower), size - 1).agents())
+                .isInstanceOf(MesosException.class)
+                .hasMessageContaining("GET /master/slaves answered more than " + (size - 1) + " bytes, the limit set for it")
+                .satisfies(e -> assertThat(((MesosException) e).reason()).isEqualTo(MesosException.Reason.TOO_LARGE));
+        assertThat(follower.getRequestCount()).isEqualTo(1);
+    }
+
+    @Test
+    void anAgentListWithoutADeclaredLengthIsCountedAsItIsRead() {
+        int size = SLAVES.getBytes(StandardCharsets.UTF_8).length;
+        follower.enqueue(new MockResponse().setHeader("Content-Type", "application/json").setChunkedBody(SLAVES, 64));
+        follower.enqueue(new MockResponse().setHeader("Content-Type", "application/json").setChunkedBody(SLAVES, 64));
+
+        assertThatThrownBy(() -> master(direct(follower), size - 1).agents())
+                .satisfies(e -> assertThat(((MesosException) e).reason()).isEqualTo(MesosException.Reason.TOO_LARGE));
+        assertThat(master(direct(follower), size).agents()).as("exactly at the limit").hasSize(4);
+    }
+
+    @Test
+    void theDefaultLimitHoldsTenThousandAgentsOfTheRealisticExample() {
+        int perAgent = SLAVES.getBytes(StandardCharsets.UTF_8).length / 4;
+
+        assertThat(MasterClientConfig.DEFAULT_MAX_AGENT_LIST_BYTES).isGreaterThan(3L * 10_000 * perAgent);
+    }
+
+    @Test
     void resolvesRedirectLocations() {
         HttpUrl from = HttpUrl.get("https://10.0.4.21:5050/api/v1/scheduler");
 
@@ -168,6 +199,12 @@ class HttpMesosMasterTest {
     private HttpMesosMaster master(MasterEndpoint endpoint) {
         MasterClientConfig config = MasterClientConfig.defaults(endpoint)
                 .withRetries(5, Duration.ofMillis(5), Duration.ofMillis(20));
+        return new HttpMesosMaster(client, config, new ObjectMapper());
+    }
+
+    private HttpMesosMaster master(MasterEndpoint endpoint, long maxAgentListBytes) {
+        MasterClientConfig config = MasterClientConfig.defaults(endpoint)
+                .withRetries(5, Duration.ofMillis(5), Duration.ofMillis(20)).withMaxAgentListBytes(maxAgentListBytes);
         return new HttpMesosMaster(client, config, new ObjectMapper());
     }
 

@@ -100,6 +100,24 @@ class MasterSlavesParserTest {
     }
 
     @Test
+    void readsTheAnswerAsAStreamRecoveredAgentsAfterRegisteredOnesWhateverTheFieldOrder() {
+        String json = "{\"recovered_slaves\":[{\"id\":\"S3\",\"hostname\":\"10.0.1.23\"}],\"other\":{\"slaves\":[1]},"
+                + "\"slaves\":[{\"id\":\"S0\",\"hostname\":\"10.0.1.21\",\"active\":true,\"resources\":{}}]}";
+
+        List<MesosAgent> agents = parser.parse(new java.io.ByteArrayInputStream(json.getBytes()));
+
+        assertThat(agents).extracting(MesosAgent::id).containsExactly("S0", "S3");
+        assertThat(agents).extracting(MesosAgent::status).containsExactly(MesosAgent.Status.ACTIVE, MesosAgent.Status.RECOVERING);
+    }
+
+    @Test
+    void rejectsATruncatedAnswer() {
+        assertThatThrownBy(() -> parser.parse("{\"slaves\":[{\"id\":\"S0\",\"hostname\":\"h\"}".getBytes()))
+                .isInstanceOf(MesosException.class)
+                .satisfies(e -> assertThat(((MesosException) e).reason()).isEqualTo(MesosException.Reason.PROTOCOL));
+    }
+
+    @Test
     void rejectsAnAnswerWithoutSlaves() {
         assertThatThrownBy(() -> parser.parse("{\"frameworks\":[]}".getBytes()))
                 .isInstanceOf(MesosException.class);

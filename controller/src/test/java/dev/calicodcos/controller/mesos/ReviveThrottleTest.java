@@ -54,6 +54,19 @@ class ReviveThrottleTest {
     }
 
     @Test
+    void aCancelledReviveNeverLeavesAndTheNextOneIsNotHeldBack() {
+        throttle.request(List.of());
+        throttle.request(List.of("slave_public"));
+
+        throttle.cancel();
+
+        await().during(Duration.ofMillis(400)).atMost(Duration.ofSeconds(2)).until(() -> sent.size() == 1);
+        now.addAndGet(Duration.ofMillis(250).toNanos());
+        throttle.request(List.of("x"));
+        assertThat(sent).containsExactly(Set.of(), Set.of("x"));
+    }
+
+    @Test
     void aReviveAfterTheIntervalLeavesAtOnce() {
         throttle.request(List.of());
         now.addAndGet(Duration.ofMillis(250).toNanos());

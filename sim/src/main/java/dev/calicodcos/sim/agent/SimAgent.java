@@ -34,6 +34,14 @@ import org.slf4j.LoggerFactory;
  * One simulated DC/OS agent: its host root, fake systemctl, simulated systemd and Docker fake, the
  * tasks it runs as local processes (each in its own PID namespace, with DC/OS's executor environment),
  * its own loopback address, and its status update manager. Tasks survive agent restarts (checkpointing).
+ *
+ * <p>The host side (host root on disk, Docker fake with its port, simulated systemd) is laid out and
+ * started the first time anything needs it: a task launch, or a caller asking for {@link #hostRoot()},
+ * {@link #docker()}, {@link #systemctl()}, {@link #hostServices()} or {@link #forcedEnvironment()}. Until
+ * then the agent is a registration with the master and a few objects, no files, ports or threads, so a
+ * cluster of 10,000 agents starts in seconds. What a task or test then finds is the same as if it had been
+ * laid out at start, except that Docker's {@code daemon start} is logged (and {@code ActiveEnterTimestamp} set)
+ * when the host side starts.
  */
 public final class SimAgent implements AgentConnection, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SimAgent.class);
@@ -49,21 +57,18 @@ public final class SimAgent implements AgentConnection, AutoCloseable {
 
     private final AgentSpec spec;
     private final Path agentDir;
-    private final HostRoot hostRoot;
     private final Master master;
     private final Settings settings;
     private final Clock clock;
     private final ScheduledExecutorService scheduler;
     private final ExecutorService taskThreads = Executors.newCachedThreadPool(daemon("task"));
     private final ExecutorService forwarder = Executors.newSingleThreadExecutor(daemon("updates"));
-    private final DockerEngineFake docker;
     private final StatusUpdateManager updates;
-    private final UriFetcher fetcher;
     private final Map<String, TaskRunner> runners = new ConcurrentHashMap<>();
-    private final Systemctl systemctl;
-    private final HostServices services;
     private final String loopback;
-    private final Map<String, String> executorEnvironment;
+    private final ExecutorService httpExecutor;
+    private volatile Host host;
+    private volatile boolean closed;
     private volatile Protos.AgentID id;
     private volatile boolean connected;
     private volatile String agentUnitState = "active";
@@ -78,29 +83,58 @@ public final class SimAgent implements AgentConnection, AutoCloseable {
         this.settings = settings;
         this.clock = clock;
         this.scheduler = scheduler;
-        this.hostRoot = HostRoot.create(agentDir.resolve("root"), spec);
-        try {
-            FakeSystemctlScript.write(hostRoot.systemctl(), hostRoot.systemctlLog(), settings.adminPort(), spec.hostname());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        this.docker = new DockerEngineFake(spec, hostRoot, clock, httpExecutor, settings.dockerImages());
+        this.httpExecutor = httpExecutor;
         this.updates = new StatusUpdateManager(() -> id, master, () -> connected, scheduler, forwarder,
                 settings.statusUpdateRetry());
-        this.fetcher = new UriFetcher(agentDir.resolve("fetcher-cache"));
-        this.executorEnvironment = hostRoot.executorEnvironment();
-        this.services = new HostServices(hostRoot.root(), settings.containment(), this::forcedEnvironment, scheduler, clock,
-                spec.hostname());
-        this.systemctl = new Systemctl(spec.agentUnit(), new AgentUnit(), new DockerUnit(), services);
     }
 
-    /** Starts docker and registers with the master; returns the agent ID. */
+    /** Registers with the master; returns the agent ID. The host side starts when first needed (see above). */
     public Protos.AgentID start() {
-        docker.start().ifPresent(p -> LOG.warn("docker fake did not start agent={} reason={}", spec.hostname(), p));
         agentActiveSince = clock.instant();
         connected = true;
         id = master.registerAgent(spec, this);
         return id;
+    }
+
+    /** The agent's host side: files, Docker fake (with its port), simulated systemd; see the class comment. */
+    private record Host(HostRoot root, DockerEngineFake docker, HostServices services, Systemctl systemctl,
+                        UriFetcher fetcher, Map<String, String> executorEnvironment) {}
+
+    private Host host() {
+        Host h = host;
+        if (h == null) {
+            synchronized (this) {
+                h = host;
+                if (h == null) {
+                    if (closed) {
+                        throw new IllegalStateException("agent " + spec.hostname() + " is closed");
+                    }
+                    h = startHost();
+                    host = h;
+                }
+            }
+        }
+        return h;
+    }
+
+    /** Whether the host side has been laid out and started (it is, once anything asked for it). */
+    public boolean hostStarted() {
+        return host != null;
+    }
+
+    private Host startHost() {
+        HostRoot root = HostRoot.create(agentDir.resolve("root"), spec);
+        try {
+            FakeSystemctlScript.write(root.systemctl(), root.systemctlLog(), settings.adminPort(), spec.hostname());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        DockerEngineFake docker = new DockerEngineFake(spec, root, clock, httpExecutor, settings.dockerImages());
+        docker.start().ifPresent(p -> LOG.warn("docker fake did not start agent={} reason={}", spec.hostname(), p));
+        HostServices services = new HostServices(root.root(), settings.containment(), () -> forcedEnvironment(root, docker),
+                scheduler, clock, spec.hostname());
+        return new Host(root, docker, services, new Systemctl(spec.agentUnit(), new AgentUnit(), new DockerUnit(docker), services),
+                new UriFetcher(agentDir.resolve("fetcher-cache")), root.executorEnvironment());
     }
 
     public Protos.AgentID id() {
@@ -112,7 +146,7 @@ public final class SimAgent implements AgentConnection, AutoCloseable {
     }
 
     public HostRoot hostRoot() {
-        return hostRoot;
+        return host().root();
     }
 
     /**
@@ -125,21 +159,25 @@ public final class SimAgent implements AgentConnection, AutoCloseable {
 
     /** The simulated systemd of this agent (units under {@code <root>/etc/systemd/system}) and its lifecycle log. */
     public HostServices hostServices() {
-        return services;
+        return host().services();
     }
 
     /** What the simulator forces into every task's and service's environment. */
     public Map<String, String> forcedEnvironment() {
-        return Map.of(HOST_ROOT_ENV, hostRoot.root().toString(), DOCKER_HOST_ENV, docker.dockerHost(),
-                HOST_LOOPBACK_ENV, loopback);
+        Host h = host();
+        return forcedEnvironment(h.root(), h.docker());
+    }
+
+    private Map<String, String> forcedEnvironment(HostRoot root, DockerEngineFake docker) {
+        return Map.of(HOST_ROOT_ENV, root.root().toString(), DOCKER_HOST_ENV, docker.dockerHost(), HOST_LOOPBACK_ENV, loopback);
     }
 
     public DockerEngineFake docker() {
-        return docker;
+        return host().docker();
     }
 
     public Systemctl systemctl() {
-        return systemctl;
+        return host().systemctl();
     }
 
     public boolean connected() {
@@ -150,8 +188,10 @@ public final class SimAgent implements AgentConnection, AutoCloseable {
 
     @Override
     public void launch(FrameworkID frameworkId, FrameworkInfo framework, TaskInfo task) {
-        TaskRunner.AgentContext context = new TaskRunner.AgentContext(id, spec.hostname(), executorEnvironment,
-                forcedEnvironment(), settings.containment(), updates, fetcher, scheduler, clock);
+        TaskRunner.AgentContext context = new TaskRunner.AgentContext(id, spec.hostname(), () -> {
+            Host h = host();
+            return new TaskRunner.TaskHost(h.executorEnvironment(), forcedEnvironment(h.root(), h.docker()), h.fetcher());
+        }, settings.containment(), updates, scheduler, clock);
         TaskRunner runner = new TaskRunner(context, frameworkId, framework, task, agentDir);
         runners.put(task.getTaskId().getValue(), runner);
         taskThreads.execute(runner::run);
@@ -249,10 +289,17 @@ public final class SimAgent implements AgentConnection, AutoCloseable {
 
     @Override
     public void close() {
+        Host h;
+        synchronized (this) {
+            closed = true;
+            h = host;
+        }
         connected = false;
         updates.close();
         runners.values().forEach(r -> r.signal(true));
-        services.close();
+        if (h != null) {
+            h.services().close();
+        }
         taskThreads.shutdownNow();
         forwarder.shutdownNow();
         try {
@@ -260,7 +307,9 @@ public final class SimAgent implements AgentConnection, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        docker.close();
+        if (h != null) {
+            h.docker().close();
+        }
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -306,7 +355,13 @@ public final class SimAgent implements AgentConnection, AutoCloseable {
         }
     }
 
-    private final class DockerUnit implements Systemctl.Unit {
+    private static final class DockerUnit implements Systemctl.Unit {
+        private final DockerEngineFake docker;
+
+        DockerUnit(DockerEngineFake docker) {
+            this.docker = docker;
+        }
+
         @Override public String state() {
             return switch (docker.state()) {
                 case RUNNING -> "active";

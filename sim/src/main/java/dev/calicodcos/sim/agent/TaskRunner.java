@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.mesos.v1.Protos;
 import org.apache.mesos.v1.Protos.FrameworkID;
 import org.apache.mesos.v1.Protos.FrameworkInfo;
@@ -40,10 +41,15 @@ final class TaskRunner {
     private static final Logger LOG = LoggerFactory.getLogger(TaskRunner.class);
     static final Duration DEFAULT_GRACE = Duration.ofSeconds(3);
 
-    /** What a task needs from its agent. */
-    record AgentContext(Protos.AgentID agentId, String hostname, Map<String, String> executorEnvironment,
-                        Map<String, String> forcedEnvironment, Containment containment, StatusUpdateManager updates,
-                        UriFetcher fetcher, ScheduledExecutorService scheduler, Clock clock) {}
+    /**
+     * What a task needs from its agent. {@code host} starts the agent's host side if need be: it is called on the
+     * task's own thread, never while the master (which launches under its lock) waits.
+     */
+    record AgentContext(Protos.AgentID agentId, String hostname, Supplier<TaskHost> host, Containment containment,
+                        StatusUpdateManager updates, ScheduledExecutorService scheduler, Clock clock) {}
+
+    /** What a task needs from its agent's host side. */
+    record TaskHost(Map<String, String> executorEnvironment, Map<String, String> forcedEnvironment, UriFetcher fetcher) {}
 
     private final AgentContext agent;
     private final FrameworkID frameworkId;
@@ -75,10 +81,19 @@ final class TaskRunner {
 
     /** Blocks the calling (pool) thread for the task's whole life. */
     void run() {
+        TaskHost host;
+        try {
+            host = agent.host().get();
+        } catch (RuntimeException e) {
+            finish(status(TaskState.TASK_FAILED, TaskStatus.Source.SOURCE_AGENT)
+                    .setReason(TaskStatus.Reason.REASON_CONTAINER_LAUNCH_FAILED)
+                    .setMessage("Failed to launch container: " + e.getMessage()));
+            return;
+        }
         try {
             Files.createDirectories(sandbox);
             for (Protos.CommandInfo.URI uri : task.getCommand().getUrisList()) {
-                agent.fetcher().fetch(uri, sandbox);
+                host.fetcher().fetch(uri, sandbox);
             }
         } catch (IOException | UriFetcher.FetchFailure e) {
             finish(status(TaskState.TASK_FAILED, TaskStatus.Source.SOURCE_AGENT)
@@ -95,7 +110,7 @@ final class TaskRunner {
                 return;
             }
             try {
-                process = agent.containment().start(launch());
+                process = agent.containment().start(launch(host));
             } catch (IOException e) {
                 finish(status(TaskState.TASK_FAILED, TaskStatus.Source.SOURCE_EXECUTOR)
                         .setReason(TaskStatus.Reason.REASON_COMMAND_EXECUTOR_FAILED)
@@ -179,7 +194,7 @@ final class TaskRunner {
     }
 
     /** {@code shell: true}: {@code sh -c value}; otherwise {@code value} executed with {@code arguments} as argv. */
-    private Launch launch() {
+    private Launch launch(TaskHost host) {
         Protos.CommandInfo command = task.getCommand();
         String executable;
         List<String> argv = new ArrayList<>();
@@ -196,9 +211,9 @@ final class TaskRunner {
         }
         String role = task.getResourcesCount() > 0 && task.getResources(0).hasAllocationInfo()
                 ? task.getResources(0).getAllocationInfo().getRole() : framework.getRole();
-        Map<String, String> env = ExecutorEnvironment.of(agent.executorEnvironment(), new ExecutorEnvironment.Task(
+        Map<String, String> env = ExecutorEnvironment.of(host.executorEnvironment(), new ExecutorEnvironment.Task(
                 agent.hostname(), agent.agentId().getValue(), frameworkId.getValue(), task.getTaskId().getValue(),
-                sandbox.toString(), framework.getCheckpoint(), role, commandEnv), agent.forcedEnvironment());
+                sandbox.toString(), framework.getCheckpoint(), role, commandEnv), host.forcedEnvironment());
         return new Launch(executable, argv, env, sandbox, sandbox.resolve("stdout"), sandbox.resolve("stderr"),
                 Optional.of("MESOS_SANDBOX=" + sandbox));
     }

@@ -8,13 +8,13 @@ import java.util.List;
 /**
  * Decides which framework gets which agent's free resources, one offer per agent and role, as the
  * reference describes: a role receives unreserved resources plus those reserved for it; suppressed
- * roles and active decline filters are skipped. Pure: the master applies the result.
+ * roles and active decline filters are skipped. Changes nothing: the master applies the result.
  */
 final class Allocator {
     record Candidate(String agentId, ResourcePool available) {}
 
-    record Claimant(String frameworkId, List<String> roles, java.util.Set<String> suppressed,
-                    List<Records.Filter> filters) {}
+    /** @param filters read only; the allocation runs under the master lock */
+    record Claimant(String frameworkId, List<String> roles, java.util.Set<String> suppressed, OfferFilters filters) {}
 
     record Allocation(String agentId, String frameworkId, String role, ResourcePool resources) {}
 
@@ -33,7 +33,7 @@ final class Allocator {
                         continue;
                     }
                     ResourcePool share = left.filterRoles(r -> r.equals("*") || r.equals(role));
-                    if (share.isEmpty() || filtered(fw.filters(), agent.agentId(), role, share, now)) {
+                    if (share.isEmpty() || fw.filters().refuses(agent.agentId(), role, share, now)) {
                         continue;
                     }
                     out.add(new Allocation(agent.agentId(), fw.frameworkId(), role, share));
@@ -42,11 +42,6 @@ final class Allocator {
             }
         }
         return out;
-    }
-
-    private static boolean filtered(List<Records.Filter> filters, String agentId, String role, ResourcePool share, Instant now) {
-        return filters.stream().anyMatch(f -> f.agentId().equals(agentId) && f.role().equals(role)
-                && f.expiry().isAfter(now) && f.resources().contains(share));
     }
 
 }

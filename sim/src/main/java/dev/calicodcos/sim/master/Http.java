@@ -11,7 +11,10 @@ public final class Http {
     private Http() {}
 
     public static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        respond(exchange, status, contentType, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static void respond(HttpExchange exchange, int status, String contentType, byte[] bytes) throws IOException {
         if (contentType != null && bytes.length > 0) {
             exchange.getResponseHeaders().set("Content-Type", contentType);
         }
@@ -29,6 +32,10 @@ public final class Http {
     }
 
     public static void json(HttpExchange exchange, int status, String body) throws IOException {
+        respond(exchange, status, "application/json", body);
+    }
+
+    public static void json(HttpExchange exchange, int status, byte[] body) throws IOException {
         respond(exchange, status, "application/json", body);
     }
 

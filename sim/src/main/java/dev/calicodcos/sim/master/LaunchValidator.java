@@ -2,7 +2,7 @@ package dev.calicodcos.sim.master;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-import java.util.Set;
+import java.util.function.Predicate;
 import org.apache.mesos.v1.Protos.Resource;
 import org.apache.mesos.v1.Protos.TaskInfo;
 
@@ -12,13 +12,13 @@ final class LaunchValidator {
 
     /** Returns the TASK_ERROR message, or empty when the task may launch from {@code offered}. */
     static Optional<String> validate(TaskInfo task, String offerAgentId, String offerRole, boolean multiRole,
-                                     ResourcePool offered, Set<String> liveTaskIds) {
+                                     ResourcePool offered, Predicate<String> isLiveTaskId) {
         String id = task.getTaskId().getValue();
         Optional<String> idProblem = validateTaskId(id);
         if (idProblem.isPresent()) {
             return idProblem;
         }
-        if (liveTaskIds.contains(id)) {
+        if (isLiveTaskId.test(id)) {
             return Optional.of("Task has duplicate ID: " + id);
         }
         if (!task.getAgentId().getValue().equals(offerAgentId)) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import dev.calicodcos.sim.proto.StrictJson;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -12,27 +13,29 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.mesos.v1.Protos;
 
-/** {@code /master/slaves} and {@code /master/state} in the legacy shapes of reference section 5. Pure. */
+/**
+ * The pieces of {@code /master/slaves} and {@code /master/state} in the legacy shapes of reference section 5, one
+ * agent, framework or task at a time, so that {@link MasterAnswers} renders only what changed. Pure.
+ */
 // Resource.role and FrameworkInfo.role are deprecated in mesos.proto but are the wire fields
 // for frameworks without RESERVATION_REFINEMENT / MULTI_ROLE (reference 7.3, 7.6).
 @SuppressWarnings("deprecation")
-public final class LegacyJson {
+final class LegacyJson {
     static final List<String> AGENT_CAPABILITIES = List.of("MULTI_ROLE", "HIERARCHICAL_ROLE", "RESERVATION_REFINEMENT",
             "RESOURCE_PROVIDER", "RESIZE_VOLUME", "AGENT_OPERATION_FEEDBACK", "AGENT_DRAINING", "TASK_RESOURCE_LIMITS");
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private LegacyJson() {}
 
-    public static ObjectNode slaves(Views.MasterView view, Optional<String> slaveId) {
-        ObjectNode root = MAPPER.createObjectNode();
-        ArrayNode slaves = root.putArray("slaves");
-        view.agents().stream().filter(a -> slaveId.isEmpty() || slaveId.get().equals(a.id()))
-                .forEach(a -> slaves.add(agent(a, true)));
-        root.putArray("recovered_slaves");
-        return root;
-    }
+    /** Fields of {@code /master/slaves} after the {@code slaves} array. */
+    static final String SLAVES_TAIL = "],\"recovered_slaves\":[]}";
+    static final String SLAVES_HEAD = "{\"slaves\":[";
 
-    public static ObjectNode state(Views.MasterView view, String hostname, int port, long startMillis) {
+    /**
+     * {@code /master/state} up to its {@code slaves} array, without the closing brace; the answer goes on with
+     * {@code ,"slaves":[...],"recovered_slaves":[],"frameworks":[...]} and {@link #STATE_TAIL}.
+     */
+    static String stateHead(Views.MasterView view, String hostname, int port, long startMillis) {
         ObjectNode root = MAPPER.createObjectNode();
         String pid = "master@" + hostname + ":" + port;
         root.put("version", "1.11.0");
@@ -50,18 +53,73 @@ public final class LegacyJson {
         leader.put("pid", pid);
         leader.put("port", port);
         leader.put("hostname", hostname);
-        ArrayNode slaves = root.putArray("slaves");
-        view.agents().forEach(a -> slaves.add(agent(a, false)));
-        root.putArray("recovered_slaves");
-        ArrayNode frameworks = root.putArray("frameworks");
-        view.frameworks().forEach(f -> frameworks.add(framework(f)));
-        root.putArray("completed_frameworks");
-        root.putArray("orphan_tasks");
-        root.putArray("unregistered_frameworks");
-        return root;
+        String json = root.toString();
+        return json.substring(0, json.length() - 1);
     }
 
-    private static ObjectNode agent(Views.AgentView a, boolean full) {
+    static final String STATE_TAIL = "],\"completed_frameworks\":[],\"orphan_tasks\":[],\"unregistered_frameworks\":[]}";
+
+    /** One entry of {@code slaves}: with the {@code *_full} resource lists in {@code /master/slaves}, without in {@code /master/state}. */
+    static String agentJson(Views.AgentView a, boolean full, ResourceArrays arrays) {
+        return agent(a, full, arrays).toString();
+    }
+
+    /**
+     * The {@code *_full} resource lists as JSON arrays, remembered by value: agents mostly share the same few
+     * lists (their totals, the same task's resources), and printing them through protobuf is most of the cost
+     * of an agent. Bounded; safe for concurrent readers.
+     */
+    static final class ResourceArrays {
+        private static final int MAX = 512;
+        private final Map<List<Protos.Resource>, String> rendered = java.util.Collections.synchronizedMap(
+                new java.util.LinkedHashMap<>(64, 0.75f, true) {
+                    @Override
+                    protected boolean removeEldestEntry(Map.Entry<List<Protos.Resource>, String> eldest) {
+                        return size() > MAX;
+                    }
+                });
+
+        RawValue of(List<Protos.Resource> resources) {
+            String json = rendered.get(resources);
+            if (json == null) {
+                json = protos(resources).toString();
+                rendered.put(resources, json);
+            }
+            return new RawValue(json);
+        }
+    }
+
+    /** One entry of {@code frameworks} in {@code /master/state}, with its already rendered tasks. */
+    static String frameworkJson(Views.FrameworkView f, List<String> tasks) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("id", f.id());
+        o.put("name", f.info().getName());
+        o.put("user", f.info().getUser());
+        o.put("active", f.active());
+        o.put("connected", f.active());
+        ArrayNode roles = o.putArray("roles");
+        f.roles().forEach(roles::add);
+        String head = o.toString();
+        return head.substring(0, head.length() - 1) + ",\"tasks\":[" + String.join(",", tasks)
+                + "],\"unreachable_tasks\":[],\"completed_tasks\":[],\"offers\":[],\"executors\":[]}";
+    }
+
+    static String taskJson(Views.TaskView t) {
+        ObjectNode task = MAPPER.createObjectNode();
+        task.put("id", t.info().getTaskId().getValue());
+        task.put("name", t.info().getName());
+        task.put("framework_id", t.frameworkId());
+        task.put("slave_id", t.info().getAgentId().getValue());
+        task.put("state", t.state().name());
+        task.set("resources", flat(ResourcePool.of(t.info().getResourcesList())));
+        if (t.info().hasLabels()) {
+            ArrayNode labels = task.putArray("labels");
+            t.info().getLabels().getLabelsList().forEach(l -> labels.addObject().put("key", l.getKey()).put("value", l.getValue()));
+        }
+        return task.toString();
+    }
+
+    private static ObjectNode agent(Views.AgentView a, boolean full, ResourceArrays arrays) {
         ObjectNode o = MAPPER.createObjectNode();
         String host = a.spec().hostname();
         o.put("id", a.id());
@@ -86,42 +144,12 @@ public final class LegacyJson {
         AGENT_CAPABILITIES.forEach(caps::add);
         if (full) {
             ObjectNode reservedFull = o.putObject("reserved_resources_full");
-            reservedPool.roles().forEach(role -> reservedFull.set(role,
-                    protos(withStaticReservations(a.total().filterRoles(role::equals).toProtos(Optional.empty())))));
-            o.set("unreserved_resources_full", protos(a.total().filterRoles("*"::equals).toProtos(Optional.empty())));
-            o.set("used_resources_full", protos(withStaticReservations(a.usedFull())));
-            o.set("offered_resources_full", protos(withStaticReservations(a.offeredFull())));
+            reservedPool.roles().forEach(role -> reservedFull.putRawValue(role,
+                    arrays.of(withStaticReservations(a.total().filterRoles(role::equals).toProtos(Optional.empty())))));
+            o.putRawValue("unreserved_resources_full", arrays.of(a.total().filterRoles("*"::equals).toProtos(Optional.empty())));
+            o.putRawValue("used_resources_full", arrays.of(withStaticReservations(a.usedFull())));
+            o.putRawValue("offered_resources_full", arrays.of(withStaticReservations(a.offeredFull())));
         }
-        return o;
-    }
-
-    private static ObjectNode framework(Views.FrameworkView f) {
-        ObjectNode o = MAPPER.createObjectNode();
-        o.put("id", f.id());
-        o.put("name", f.info().getName());
-        o.put("user", f.info().getUser());
-        o.put("active", f.active());
-        o.put("connected", f.active());
-        ArrayNode roles = o.putArray("roles");
-        f.roles().forEach(roles::add);
-        ArrayNode tasks = o.putArray("tasks");
-        for (Views.TaskView t : f.tasks()) {
-            ObjectNode task = tasks.addObject();
-            task.put("id", t.info().getTaskId().getValue());
-            task.put("name", t.info().getName());
-            task.put("framework_id", t.frameworkId());
-            task.put("slave_id", t.info().getAgentId().getValue());
-            task.put("state", t.state().name());
-            task.set("resources", flat(ResourcePool.of(t.info().getResourcesList())));
-            if (t.info().hasLabels()) {
-                ArrayNode labels = task.putArray("labels");
-                t.info().getLabels().getLabelsList().forEach(l -> labels.addObject().put("key", l.getKey()).put("value", l.getValue()));
-            }
-        }
-        o.putArray("unreachable_tasks");
-        o.putArray("completed_tasks");
-        o.putArray("offers");
-        o.putArray("executors");
         return o;
     }
 

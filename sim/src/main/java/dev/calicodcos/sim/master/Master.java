@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,11 +37,10 @@ import org.slf4j.LoggerFactory;
 @SuppressWarnings("deprecation")
 public final class Master implements StatusSink {
     private static final Logger LOG = LoggerFactory.getLogger(Master.class);
-    private static final double MAX_REFUSE_SECONDS = 365.0 * 24 * 3600;
-
     private final Clock clock;
     private final ScheduledExecutorService scheduler;
     private final Duration heartbeatInterval;
+    private final Duration allocationInterval;
     private final MasterAddress address;
     private final MasterFaults faults;
 
@@ -57,6 +57,9 @@ public final class Master implements StatusSink {
     private final Map<String, Records.Task> tasks = new LinkedHashMap<>();
     private final Map<String, Set<TaskID>> pendingKills = new LinkedHashMap<>();
     private final List<EventStream> operatorStreams = new ArrayList<>();
+    private final OfferCounter offerCounter = new OfferCounter();
+    /** An allocation is queued on the scheduler: events in between need no second one (Mesos batches them too). */
+    private boolean allocationQueued;
 
     /** Host and port this master advertises in {@code MasterInfo}. */
     public record MasterAddress(String hostname, int port) {}
@@ -66,6 +69,7 @@ public final class Master implements StatusSink {
         this.clock = clock;
         this.scheduler = scheduler;
         this.heartbeatInterval = heartbeatInterval;
+        this.allocationInterval = allocationInterval;
         this.address = address;
         this.faults = faults;
         scheduler.scheduleWithFixedDelay(this::allocate, allocationInterval.toMillis(), allocationInterval.toMillis(),
@@ -77,9 +81,10 @@ public final class Master implements StatusSink {
     public synchronized AgentID registerAgent(AgentSpec spec, AgentConnection connection) {
         AgentID id = AgentID.newBuilder().setValue(masterId + "-S" + agentSeq++).build();
         ResourcePool total = ResourcePool.of(AgentOffers.totalResources(spec));
-        agents.put(id.getValue(), new Records.Agent(id, spec, connection, total, clock.instant()));
+        Records.Agent agent = new Records.Agent(id, spec, connection, total, clock.instant());
+        agents.put(id.getValue(), agent);
         LOG.info("agent registered agent={} hostname={}", id.getValue(), spec.hostname());
-        OperatorEvents.agentAdded(view(), id.getValue()).ifPresent(this::publish);
+        publishAgentAdded(agent);
         allocateSoon();
         return id;
     }
@@ -107,7 +112,6 @@ public final class Master implements StatusSink {
             kills.forEach(t -> agent.connection.kill(t, Optional.empty()));
         }
         LOG.info("agent reregistered agent={}", id.getValue());
-        allocateSoon();
     }
 
     /** The agent unregistered (clean shutdown): it vanishes and its tasks are gone. */
@@ -197,7 +201,7 @@ public final class Master implements StatusSink {
                         .setMessage("Agent " + agent.spec.hostname() + " reregistered").setTimestamp(nowSeconds()).build()));
             }
         }
-        OperatorEvents.agentAdded(view(), id.getValue()).ifPresent(this::publish);
+        publishAgentAdded(agent);
         LOG.info("unreachable agent reregistered agent={}", id.getValue());
         allocateSoon();
     }
@@ -303,6 +307,7 @@ public final class Master implements StatusSink {
                 invalid = "Offer " + id.getValue() + " is no longer valid";
             } else {
                 offers.remove(id.getValue());        // used (or returned) either way
+                offerCounter.accepted++;
                 if (agentId != null && !agentId.equals(offer.agentId().getValue())) {
                     invalid = "Aggregated offers must belong to one single agent";
                 } else if (role != null && !role.equals(offer.role())) {
@@ -327,14 +332,13 @@ public final class Master implements StatusSink {
                         TaskStates.forFramework(TaskState.TASK_DROPPED, fw.partitionAware()),
                         TaskStatus.Reason.REASON_INVALID_OFFERS, "Task launched with invalid offers: " + invalid);
             }
-            allocateSoon();
             return;
         }
         Records.Agent agent = agents.get(agentId);
-        Set<String> live = liveTaskIds(fw.id);
         for (Protos.TaskInfo task : launches) {
             Protos.TaskInfo filled = fillAllocation(task, fw.multiRole() ? role : null);
-            Optional<String> error = LaunchValidator.validate(filled, agentId, role, fw.multiRole(), offered, live);
+            Optional<String> error = LaunchValidator.validate(filled, agentId, role, fw.multiRole(), offered,
+                    taskId -> isLive(fw.id, taskId));
             if (error.isPresent()) {
                 sendMasterUpdate(fw, task.getTaskId(), task.getAgentId(), TaskState.TASK_ERROR,
                         TaskStatus.Reason.REASON_TASK_INVALID, error.get());
@@ -342,7 +346,6 @@ public final class Master implements StatusSink {
             }
             ResourcePool used = ResourcePool.of(filled.getResourcesList());
             offered = offered.minus(used);
-            live.add(task.getTaskId().getValue());
             Records.Task record = new Records.Task(filled, fw.id, role, used);
             tasks.put(taskKey(fw.id, task.getTaskId()), record);
             publish(OperatorEvents.taskAdded(new Views.TaskView(filled, fw.id.getValue(), record.state(), Optional.empty()),
@@ -351,41 +354,43 @@ public final class Master implements StatusSink {
             LOG.info("task launched framework={} task={} agent={}", fw.id.getValue(), task.getTaskId().getValue(), agentId);
         }
         addFilter(fw, agentId, role, offered, accept.getFilters().getRefuseSeconds());
-        allocateSoon();
     }
 
     private void decline(Records.Framework fw, List<Protos.OfferID> ids, Protos.Filters filters) {
+        offerCounter.declineCalls++;
         for (Protos.OfferID id : ids) {
             Records.Offer offer = offers.get(id.getValue());
             if (offer != null && offer.frameworkId().equals(fw.id)) {
                 offers.remove(id.getValue());
+                offerCounter.declined++;
                 addFilter(fw, offer.agentId().getValue(), offer.role(), offer.resources(), filters.getRefuseSeconds());
             }
         }
-        allocateSoon();
     }
 
+    /** {@code refuseSeconds} is the call's {@code filters.refuse_seconds}, 5 when the call has none (the proto default). */
     private void addFilter(Records.Framework fw, String agentId, String role, ResourcePool resources, double refuseSeconds) {
-        if (resources.isEmpty() || !(refuseSeconds > 0)) {
+        if (resources.isEmpty()) {
             return;
         }
-        double seconds = Math.min(refuseSeconds, MAX_REFUSE_SECONDS);
-        fw.filters.add(new Records.Filter(agentId, role, resources,
-                clock.instant().plusMillis(Math.round(seconds * 1000))));
+        OfferFilters.refuseFor(refuseSeconds, allocationInterval).ifPresent(d ->
+                fw.filters.add(new Records.Filter(agentId, role, resources, clock.instant().plus(d))));
     }
 
     private void revive(Records.Framework fw, List<String> roles) {
+        offerCounter.revives++;
         List<String> target = roles.isEmpty() ? fw.roles() : roles;
         if (!fw.roles().containsAll(target)) {
             LOG.info("REVIVE names a role the framework does not have, dropped framework={}", fw.id.getValue());
             return;
         }
-        fw.filters.removeIf(f -> target.contains(f.role()));
+        fw.filters.clearRoles(target);
         fw.suppressedRoles.removeAll(target);
         allocateSoon();
     }
 
     private void suppress(Records.Framework fw, List<String> roles) {
+        offerCounter.suppresses++;
         List<String> target = roles.isEmpty() ? fw.roles() : roles;
         if (!fw.roles().containsAll(target)) {
             LOG.info("SUPPRESS names a role the framework does not have, dropped framework={}", fw.id.getValue());
@@ -493,7 +498,6 @@ public final class Master implements StatusSink {
         fw.suppressedRoles.clear();
         fw.suppressedRoles.addAll(update.getSuppressedRolesList());
         recoverOffers(o -> o.frameworkId().equals(fw.id) && !fw.roles().contains(o.role()));
-        allocateSoon();
         return new CallResult(200, "");
     }
 
@@ -511,7 +515,6 @@ public final class Master implements StatusSink {
         agents.values().forEach(a -> a.connection.shutdownFramework(fw.id));
         publish(OperatorEvents.frameworkRemoved(fw.info));
         LOG.info("framework removed framework={} reason={}", fw.id.getValue(), why);
-        allocateSoon();
     }
 
     private void streamBroken(EventStream stream) {
@@ -568,9 +571,6 @@ public final class Master implements StatusSink {
             for (int i = 0; i < copies; i++) {
                 fw.stream.send(Events.update(status));
             }
-        }
-        if (TaskStates.isTerminal(status.getState())) {
-            allocateSoon();
         }
     }
 
@@ -630,32 +630,45 @@ public final class Master implements StatusSink {
 
     // ---------------------------------------------------------------- allocation
 
+    /**
+     * An allocation now, where Mesos' allocator makes one at once (a new or re-registered agent, a framework that
+     * subscribes, REVIVE). Resources coming back (DECLINE, the rest of an ACCEPT, a task that ended, an agent that
+     * reconnected) wait for the next allocation interval, as there ({@code recoverResources} does not allocate).
+     */
     private void allocateSoon() {
+        if (allocationQueued) {
+            return;
+        }
         try {
             scheduler.execute(this::allocate);
+            allocationQueued = true;
         } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
             // the simulator is closing
         }
     }
 
     synchronized void allocate() {
+        allocationQueued = false;
         Instant now = clock.instant();
-        List<Allocator.Candidate> candidates = new ArrayList<>();
-        for (Records.Agent agent : agents.values()) {
-            if (agent.connected) {
-                candidates.add(new Allocator.Candidate(agent.id.getValue(), available(agent)));
-            }
-        }
         List<Allocator.Claimant> claimants = new ArrayList<>();
         for (Records.Framework fw : frameworks.values()) {
             if (fw.connected()) {
-                fw.filters.removeIf(f -> !f.expiry().isAfter(now));
-                claimants.add(new Allocator.Claimant(fw.id.getValue(), fw.roles(), Set.copyOf(fw.suppressedRoles),
-                        List.copyOf(fw.filters)));
+                fw.filters.expire(now);
+                if (!fw.suppressedRoles.containsAll(fw.roles())) {
+                    claimants.add(new Allocator.Claimant(fw.id.getValue(), fw.roles(), Set.copyOf(fw.suppressedRoles),
+                            fw.filters));
+                }
             }
         }
-        if (candidates.isEmpty() || claimants.isEmpty()) {
-            return;
+        if (claimants.isEmpty()) {
+            return;                                  // nobody wants offers: no need to look at the agents
+        }
+        AgentLoad load = agentLoad();
+        List<Allocator.Candidate> candidates = new ArrayList<>();
+        for (Records.Agent agent : agents.values()) {
+            if (agent.connected) {
+                candidates.add(new Allocator.Candidate(agent.id.getValue(), load.available(agent)));
+            }
         }
         Map<String, List<Protos.Offer>> byFramework = new LinkedHashMap<>();
         for (Allocator.Allocation a : Allocator.allocate(candidates, claimants, now, rotation++)) {
@@ -666,31 +679,63 @@ public final class Master implements StatusSink {
             offers.put(id.getValue(), new Records.Offer(id, fw.id, agent.id, a.role(), a.resources(), proto));
             byFramework.computeIfAbsent(a.frameworkId(), k -> new ArrayList<>()).add(proto);
         }
-        byFramework.forEach((fwId, list) -> frameworks.get(fwId).stream.send(Events.offers(list)));
+        byFramework.forEach((fwId, list) -> {
+            offerCounter.sent += list.size();
+            frameworks.get(fwId).stream.send(Events.offers(list));
+        });
     }
 
-    private ResourcePool available(Records.Agent agent) {
-        return agent.total.minus(used(agent)).minus(offered(agent));
-    }
-
-    private ResourcePool used(Records.Agent agent) {
-        ResourcePool used = ResourcePool.empty();
+    /**
+     * What every agent has in use by live tasks and in outstanding offers, gathered in one pass over the
+     * tasks and the offers, so that a look at all agents costs O(agents + tasks + offers), not their product.
+     */
+    private AgentLoad agentLoad() {
+        AgentLoad load = new AgentLoad();
         for (Records.Task t : tasks.values()) {
-            if (t.info.getAgentId().equals(agent.id) && !t.terminal()) {
-                used = used.plus(t.resources);
+            if (!t.terminal()) {
+                load.used.computeIfAbsent(t.info.getAgentId().getValue(), k -> new ArrayList<>()).add(t);
             }
         }
-        return used;
+        for (Records.Offer o : offers.values()) {
+            load.offered.computeIfAbsent(o.agentId().getValue(), k -> new ArrayList<>()).add(o);
+        }
+        return load;
     }
 
-    private ResourcePool offered(Records.Agent agent) {
-        ResourcePool offered = ResourcePool.empty();
-        for (Records.Offer o : offers.values()) {
-            if (o.agentId().equals(agent.id)) {
-                offered = offered.plus(o.resources());
-            }
+    private static final class AgentLoad {
+        final Map<String, List<Records.Task>> used = new HashMap<>();
+        final Map<String, List<Records.Offer>> offered = new HashMap<>();
+
+        List<Records.Task> tasks(Records.Agent agent) {
+            return used.getOrDefault(agent.id.getValue(), List.of());
         }
-        return offered;
+
+        List<Records.Offer> offers(Records.Agent agent) {
+            return offered.getOrDefault(agent.id.getValue(), List.of());
+        }
+
+        ResourcePool used(Records.Agent agent) {
+            ResourcePool sum = ResourcePool.empty();
+            for (Records.Task t : tasks(agent)) {
+                sum = sum.plus(t.resources);
+            }
+            return sum;
+        }
+
+        ResourcePool offered(Records.Agent agent) {
+            ResourcePool sum = ResourcePool.empty();
+            for (Records.Offer o : offers(agent)) {
+                sum = sum.plus(o.resources());
+            }
+            return sum;
+        }
+
+        ResourcePool available(Records.Agent agent) {
+            if (tasks(agent).isEmpty() && offers(agent).isEmpty()) {
+                return agent.total;
+            }
+            return agent.total.minus(used(agent)).minus(offered(agent));
+        }
     }
 
     private void rescindOffers(java.util.function.Predicate<Records.Offer> which) {
@@ -699,6 +744,7 @@ public final class Master implements StatusSink {
                 offers.remove(offer.id().getValue());
                 Records.Framework fw = frameworks.get(offer.frameworkId().getValue());
                 if (fw != null && fw.connected()) {
+                    offerCounter.rescinded++;
                     fw.stream.send(Events.rescind(offer.id()));
                 }
             }
@@ -709,28 +755,47 @@ public final class Master implements StatusSink {
         offers.values().removeIf(which);
     }
 
+    /** How many offers this master made and what became of them, and the SUPPRESS / REVIVE / DECLINE calls it got. */
+    public synchronized OfferCounts offerCounts() {
+        return offerCounter.snapshot(offers.size());
+    }
+
     // ---------------------------------------------------------------- views
 
     public synchronized Views.MasterView view() {
-        List<Views.AgentView> agentViews = new ArrayList<>();
+        AgentLoad load = agentLoad();
+        List<Views.AgentView> agentViews = new ArrayList<>(agents.size());
         for (Records.Agent a : agents.values()) {
-            List<Protos.Resource> usedFull = new ArrayList<>();
-            tasks.values().stream().filter(t -> t.info.getAgentId().equals(a.id) && !t.terminal())
-                    .forEach(t -> usedFull.addAll(t.resources.toProtos(Optional.of(t.role))));
-            List<Protos.Resource> offeredFull = new ArrayList<>();
-            offers.values().stream().filter(o -> o.agentId().equals(a.id))
-                    .forEach(o -> offeredFull.addAll(o.resources().toProtos(Optional.of(o.role()))));
-            agentViews.add(new Views.AgentView(a.id.getValue(), a.spec, a.total, used(a), offered(a), usedFull, offeredFull,
-                    a.connected, a.registeredTime, Optional.ofNullable(a.reregisteredTime)));
+            agentViews.add(agentView(a, load));
+        }
+        Map<String, List<Views.TaskView>> tasksByFramework = new HashMap<>();
+        for (Records.Task t : tasks.values()) {
+            tasksByFramework.computeIfAbsent(t.frameworkId.getValue(), k -> new ArrayList<>())
+                    .add(new Views.TaskView(t.info, t.frameworkId.getValue(), t.state(), Optional.ofNullable(t.latest)));
         }
         List<Views.FrameworkView> fwViews = new ArrayList<>();
         for (Records.Framework fw : frameworks.values()) {
-            List<Views.TaskView> taskViews = tasks.values().stream().filter(t -> t.frameworkId.equals(fw.id))
-                    .map(t -> new Views.TaskView(t.info, fw.id.getValue(), t.state(), Optional.ofNullable(t.latest)))
-                    .toList();
-            fwViews.add(new Views.FrameworkView(fw.id.getValue(), fw.info, fw.connected(), fw.roles(), taskViews));
+            fwViews.add(new Views.FrameworkView(fw.id.getValue(), fw.info, fw.connected(), fw.roles(),
+                    tasksByFramework.getOrDefault(fw.id.getValue(), List.of())));
         }
         return new Views.MasterView(masterId, agentViews, fwViews, unreachableAgents.size());
+    }
+
+    private Views.AgentView agentView(Records.Agent a, AgentLoad load) {
+        List<Protos.Resource> usedFull = new ArrayList<>();
+        load.tasks(a).forEach(t -> usedFull.addAll(t.resources.toProtos(Optional.of(t.role))));
+        List<Protos.Resource> offeredFull = new ArrayList<>();
+        load.offers(a).forEach(o -> offeredFull.addAll(o.resources().toProtos(Optional.of(o.role()))));
+        return new Views.AgentView(a.id.getValue(), a.spec, a.total, load.used(a), load.offered(a), usedFull, offeredFull,
+                a.connected, a.registeredTime, Optional.ofNullable(a.reregisteredTime));
+    }
+
+    /** AGENT_ADDED to operator subscribers, built from that one agent (nothing to build without subscribers). */
+    private void publishAgentAdded(Records.Agent agent) {
+        operatorStreams.removeIf(s -> !s.isOpen());
+        if (!operatorStreams.isEmpty()) {
+            publish(OperatorEvents.agentAdded(agentView(agent, agentLoad())));
+        }
     }
 
     public synchronized Protos.MasterInfo masterInfo() {
@@ -758,11 +823,9 @@ public final class Master implements StatusSink {
                 .setReason(reason).setMessage(message).setAgentId(agentId).setTimestamp(nowSeconds()).build();
     }
 
-    private Set<String> liveTaskIds(FrameworkID fwId) {
-        Set<String> ids = new HashSet<>();
-        tasks.values().stream().filter(t -> t.frameworkId.equals(fwId) && !t.terminal())
-                .forEach(t -> ids.add(t.info.getTaskId().getValue()));
-        return ids;
+    private boolean isLive(FrameworkID fwId, String taskId) {
+        Records.Task task = tasks.get(taskKey(fwId, TaskID.newBuilder().setValue(taskId).build()));
+        return task != null && !task.terminal();
     }
 
     private static Protos.TaskInfo fillAllocation(Protos.TaskInfo task, String role) {

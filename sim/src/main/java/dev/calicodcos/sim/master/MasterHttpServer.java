@@ -25,6 +25,7 @@ public final class MasterHttpServer implements AutoCloseable {
     private final Optional<IamService> iam;
     private final SchedulerEndpoint scheduler;
     private final OperatorEndpoint operator;
+    private final MasterAnswers answers;
     private final long startMillis;
 
     public MasterHttpServer(InetSocketAddress bind, Master master, Leadership leadership, Optional<IamService> iam,
@@ -32,8 +33,9 @@ public final class MasterHttpServer implements AutoCloseable {
         this.master = master;
         this.leadership = leadership;
         this.iam = iam;
+        this.answers = new MasterAnswers();
         this.scheduler = new SchedulerEndpoint(master);
-        this.operator = new OperatorEndpoint(master);
+        this.operator = new OperatorEndpoint(master, answers);
         this.startMillis = startMillis;
         this.server = HttpServer.create(bind, 64);
         server.setExecutor(executor);
@@ -104,10 +106,10 @@ public final class MasterHttpServer implements AutoCloseable {
         switch (endpoint) {
             case SLAVES -> {
                 Optional<String> slaveId = query(exchange, "slave_id");
-                Http.json(exchange, 200, LegacyJson.slaves(master.view(), slaveId).toString());
+                Http.json(exchange, 200, answers.slaves(master.view(), slaveId));
             }
-            case STATE -> Http.json(exchange, 200, LegacyJson.state(master.view(), "127.0.0.1",
-                    server.getAddress().getPort(), startMillis).toString());
+            case STATE -> Http.json(exchange, 200, answers.state(master.view(), "127.0.0.1",
+                    server.getAddress().getPort(), startMillis));
             case SCHEDULER -> scheduler.handle(exchange);
             case OPERATOR -> operator.handle(exchange);
             default -> Http.text(exchange, 404, "");

@@ -1,7 +1,6 @@
 package dev.calicodcos.sim.master;
 
 import com.sun.net.httpserver.HttpExchange;
-import dev.calicodcos.sim.proto.StrictJson;
 import java.io.IOException;
 import java.util.Optional;
 import org.apache.mesos.v1.Protos;
@@ -14,9 +13,11 @@ import org.apache.mesos.v1.master.Protos.Response;
 @SuppressWarnings("deprecation")
 final class OperatorEndpoint {
     private final Master master;
+    private final MasterAnswers answers;
 
-    OperatorEndpoint(Master master) {
+    OperatorEndpoint(Master master, MasterAnswers answers) {
         this.master = master;
+        this.answers = answers;
     }
 
     void handle(HttpExchange exchange) throws IOException {
@@ -34,7 +35,7 @@ final class OperatorEndpoint {
             return;
         }
         switch (call.getType()) {
-            case GET_AGENTS -> Http.json(exchange, 200, StrictJson.print(getAgents(master.view())));
+            case GET_AGENTS -> Http.json(exchange, 200, answers.getAgents(master.view()));
             case SUBSCRIBE -> {
                 EventStream stream = master.subscribeOperator();
                 exchange.getResponseHeaders().set("Content-Type", "application/json");
@@ -48,32 +49,35 @@ final class OperatorEndpoint {
 
     static Response getAgents(Views.MasterView view) {
         Response.GetAgents.Builder agents = Response.GetAgents.newBuilder();
-        for (Views.AgentView a : view.agents()) {
-            String host = a.spec().hostname();
-            Protos.AgentInfo.Builder info = Protos.AgentInfo.newBuilder().setHostname(host).setPort(5051)
-                    .setId(Protos.AgentID.newBuilder().setValue(a.id()))
-                    .addAllAttributes(AgentOffers.attributes(a.spec()));
-            // agent_info.resources use the internal format: reservations only, no role key
-            for (Protos.Resource r : a.total().toProtos(Optional.empty())) {
-                Protos.Resource.Builder b = r.toBuilder().clearRole();
-                if (!r.getRole().equals("*")) {
-                    b.addReservations(staticReservation(r.getRole()));
-                }
-                info.addResources(b);
-            }
-            Response.GetAgents.Agent.Builder agent = Response.GetAgents.Agent.newBuilder().setAgentInfo(info)
-                    .setActive(a.active()).setDeactivated(false).setVersion(a.spec().mesosVersion())
-                    .setPid("slave(1)@" + host + ":5051")
-                    .setRegisteredTime(time(a.registeredTime()))
-                    .addAllTotalResources(withReservations(a.total().toProtos(Optional.empty())))
-                    .addAllAllocatedResources(withReservations(a.usedFull()))
-                    .addAllOfferedResources(withReservations(a.offeredFull()));
-            a.reregisteredTime().ifPresent(t -> agent.setReregisteredTime(time(t)));
-            LegacyJson.AGENT_CAPABILITIES.forEach(c -> agent.addCapabilities(
-                    Protos.AgentInfo.Capability.newBuilder().setType(Protos.AgentInfo.Capability.Type.valueOf(c))));
-            agents.addAgents(agent);
-        }
+        view.agents().forEach(a -> agents.addAgents(agent(a)));
         return Response.newBuilder().setType(Response.Type.GET_AGENTS).setGetAgents(agents).build();
+    }
+
+    /** One entry of {@code get_agents.agents} (also the payload of {@code AGENT_ADDED}). */
+    static Response.GetAgents.Agent agent(Views.AgentView a) {
+        String host = a.spec().hostname();
+        Protos.AgentInfo.Builder info = Protos.AgentInfo.newBuilder().setHostname(host).setPort(5051)
+                .setId(Protos.AgentID.newBuilder().setValue(a.id()))
+                .addAllAttributes(AgentOffers.attributes(a.spec()));
+        // agent_info.resources use the internal format: reservations only, no role key
+        for (Protos.Resource r : a.total().toProtos(Optional.empty())) {
+            Protos.Resource.Builder b = r.toBuilder().clearRole();
+            if (!r.getRole().equals("*")) {
+                b.addReservations(staticReservation(r.getRole()));
+            }
+            info.addResources(b);
+        }
+        Response.GetAgents.Agent.Builder agent = Response.GetAgents.Agent.newBuilder().setAgentInfo(info)
+                .setActive(a.active()).setDeactivated(false).setVersion(a.spec().mesosVersion())
+                .setPid("slave(1)@" + host + ":5051")
+                .setRegisteredTime(time(a.registeredTime()))
+                .addAllTotalResources(withReservations(a.total().toProtos(Optional.empty())))
+                .addAllAllocatedResources(withReservations(a.usedFull()))
+                .addAllOfferedResources(withReservations(a.offeredFull()));
+        a.reregisteredTime().ifPresent(t -> agent.setReregisteredTime(time(t)));
+        LegacyJson.AGENT_CAPABILITIES.forEach(c -> agent.addCapabilities(
+                Protos.AgentInfo.Capability.newBuilder().setType(Protos.AgentInfo.Capability.Type.valueOf(c))));
+        return agent.build();
     }
 
     private static java.util.List<Protos.Resource> withReservations(java.util.List<Protos.Resource> in) {

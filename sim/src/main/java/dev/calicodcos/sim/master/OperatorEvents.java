@@ -1,6 +1,5 @@
 package dev.calicodcos.sim.master;
 
-import java.util.Optional;
 import org.apache.mesos.v1.Protos;
 import org.apache.mesos.v1.master.Protos.Event;
 import org.apache.mesos.v1.master.Protos.Response;
@@ -28,11 +27,9 @@ final class OperatorEvents {
         return Event.newBuilder().setType(Event.Type.HEARTBEAT).build();
     }
 
-    static Optional<Event> agentAdded(Views.MasterView view, String agentId) {
-        Response.GetAgents all = OperatorEndpoint.getAgents(view).getGetAgents();
-        return all.getAgentsList().stream().filter(a -> a.getAgentInfo().getId().getValue().equals(agentId)).findFirst()
-                .map(a -> Event.newBuilder().setType(Event.Type.AGENT_ADDED)
-                        .setAgentAdded(Event.AgentAdded.newBuilder().setAgent(a)).build());
+    static Event agentAdded(Views.AgentView agent) {
+        return Event.newBuilder().setType(Event.Type.AGENT_ADDED)
+                .setAgentAdded(Event.AgentAdded.newBuilder().setAgent(OperatorEndpoint.agent(agent))).build();
     }
 
     static Event agentRemoved(Protos.AgentID id) {

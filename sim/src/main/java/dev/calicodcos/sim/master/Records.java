@@ -2,7 +2,6 @@ package dev.calicodcos.sim.master;
 
 import dev.calicodcos.sim.AgentSpec;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -26,7 +25,7 @@ final class Records {
         final FrameworkID id;
         FrameworkInfo info;
         final Set<String> suppressedRoles = new HashSet<>();
-        final List<Filter> filters = new ArrayList<>();
+        final OfferFilters filters = new OfferFilters();
         EventStream stream;
         ScheduledFuture<?> failoverTimer;
 
