@@ -19,8 +19,4 @@ public record StoredDocuments(Optional<SpecInForce> specInForce, Map<String, Age
         plans = Map.copyOf(plans);
         rows = Map.copyOf(rows);
     }
-
-    public static StoredDocuments none() {
-        return new StoredDocuments(Optional.empty(), Map.of(), Optional.empty(), Map.of());
-    }
 }

@@ -73,10 +73,6 @@ public final class ClusterDocuments {
         return stored.flatMap(v -> read(keys.status(), v.value(), ClusterStatus.class));
     }
 
-    public ControlState control(Optional<Versioned> stored) {
-        return stored.flatMap(v -> read(keys.control(), v.value(), ControlState.class)).orElse(ControlState.none());
-    }
-
     /** Compact JSON: what every document is stored as. */
     public byte[] encode(Object document) {
         try {

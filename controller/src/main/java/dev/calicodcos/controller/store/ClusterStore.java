@@ -76,10 +76,6 @@ public final class ClusterStore {
         return revision;
     }
 
-    public Optional<Versioned> spec() {
-        return kv.get(keys().spec());
-    }
-
     /** The status document alone (one read): conditions, counts, rollout, events; no agent rows. */
     public Optional<ClusterStatus> summary() {
         return documents.summary(kv.get(keys().status()));
@@ -89,10 +85,6 @@ public final class ClusterStore {
     public Optional<ClusterStatus> status() {
         ClusterSnapshot snapshot = load();
         return snapshot.hasStatus() ? Optional.of(snapshot.status()) : Optional.empty();
-    }
-
-    public ControlState control() {
-        return documents.control(kv.get(keys().control()));
     }
 
     private KvStore.Write write(PlannedWrite write) {
