@@ -3,7 +3,6 @@ package dev.calicodcos.controller.agents;
 import dev.calicodcos.controller.plan.AgentView;
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -47,7 +46,9 @@ public final class PolledAgents implements AgentSource, AutoCloseable {
         try {
             List<AgentView> agents = source.agents();
             lastError.set(null);
-            if (!Objects.equals(latest.getAndSet(agents), agents)) {
+            // An unchanged list keeps its first copy, so the planner can tell "same list" at a glance.
+            if (!agents.equals(latest.get())) {
+                latest.set(agents);
                 onChange.run();
             }
         } catch (RuntimeException e) {

@@ -1,6 +1,8 @@
 package dev.calicodcos.controller.loop;
 
 import dev.calicodcos.controller.agents.AgentSource;
+import dev.calicodcos.controller.plan.IncrementalPlanner;
+import dev.calicodcos.controller.plan.PlanDelta;
 import dev.calicodcos.controller.plan.PlanInput;
 import dev.calicodcos.controller.plan.PlanResult;
 import dev.calicodcos.controller.plan.PlannedWrite;
@@ -32,8 +34,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One level-triggered pass for one cluster: take the view of the cluster (no etcd read), plan, and
- * write only what changed, in transactions fenced by leadership, releases before grants.
+ * One level-triggered pass for one cluster: read the view of the cluster (no etcd read), plan the
+ * agents that changed (everyone when the spec, control, agent list or term changed), and write only
+ * what changed, in transactions fenced by leadership, releases before grants.
  */
 public final class ClusterReconciler implements ReconcilePass {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterReconciler.class);
@@ -43,13 +46,14 @@ public final class ClusterReconciler implements ReconcilePass {
     private final ClusterStore store;
     private final ClusterView view;
     private final SpecReader reader;
-    private final Planner planner;
+    private final IncrementalPlanner planner;
     private final AgentSource agents;
     private final Clock clock;
     private final Duration goneGracePeriod;
-    // State across passes, all on the loop thread: the spec in force, the leadership term the view was
-    // last re-read for, and the revision of the last write this controller made.
+    // State across passes, all on the loop thread: the spec in force, the last spec read, the leadership
+    // term, and the revision of the last write this controller made.
     private LastGoodSpec lastGood;
+    private ReadSpec lastRead;
     private KvStore.Fence term;
     private long lastWrite;
 
@@ -58,7 +62,7 @@ public final class ClusterReconciler implements ReconcilePass {
         this.store = store;
         this.view = view;
         this.reader = new SpecReader(codec);
-        this.planner = new Planner(codec);
+        this.planner = new IncrementalPlanner(new Planner(codec));
         this.agents = agents;
         this.clock = clock;
         this.goneGracePeriod = goneGracePeriod;
@@ -73,13 +77,34 @@ public final class ClusterReconciler implements ReconcilePass {
 
     @Override
     public PassResult reconcile(KvStore.Fence fence) throws InterruptedException {
-        ClusterSnapshot world = currentView(fence);
+        awaitCurrentView(fence);
+        Planned planned;
+        try {
+            planned = view.read(this::plan);
+        } catch (RuntimeException e) {
+            planner.forget(); // the changes this pass was given are lost with it
+            throw e;
+        }
+        if (planned.delta().isEmpty()) {
+            return new PassResult(PassResult.Outcome.NO_SPEC, planned.found(), planned.plannedAgents());
+        }
+        return write(fence, planned);
+    }
+
+    /** A pass's plan and the writes it needs, computed while the view holds still. */
+    private record Planned(Optional<PlanDelta> delta, List<List<PlannedWrite>> batches, ClusterStatus found, Set<String> plannedAgents) {}
+
+    private Planned plan(ClusterSnapshot world, ClusterView.Changes changes) {
+        if (changes.resynced()) {
+            planner.forget();
+        }
         if (world.spec().isEmpty()) {
-            return new PassResult(PassResult.Outcome.NO_SPEC, world.status(), world.plans().keySet());
+            ClusterStatus found = world.statusDocument().orElse(ClusterStatus.empty());
+            return new Planned(Optional.empty(), List.of(), found, Set.copyOf(world.plans().keySet()));
         }
         Versioned stored = world.spec().get();
         Optional<List<String>> invalid = Optional.empty();
-        ReadResult read = reader.read(stored.value());
+        ReadResult read = read(stored);
         if (read instanceof ReadResult.Valid valid) {
             lastGood = new LastGoodSpec(valid.cluster(), stored.modRevision());
         } else {
@@ -89,49 +114,74 @@ public final class ClusterReconciler implements ReconcilePass {
             }
             if (lastGood == null) {
                 LOG.warn("spec is invalid and no valid spec was ever applied revision={}", stored.modRevision());
-                return write(fence, world, invalidOnly(world, stored.modRevision(), invalid.get()));
+                planner.forget();
+                return planned(world, PlanDelta.of(invalidOnly(world, stored.modRevision(), invalid.get()), world.allRows().keySet()));
             }
         }
-        PlanResult result = planner.plan(new PlanInput(lastGood.cluster(), lastGood.revision(), stored.modRevision(),
-                invalid, agents.agents(), world.reports(), world.plans(), world.control(), world.status(), world.specInForce(), clock.instant(),
-                goneGracePeriod));
-        return write(fence, world, result);
+        PlanInput input = new PlanInput(lastGood.cluster(), lastGood.revision(), stored.modRevision(), invalid, agents.agents(),
+                world.reports(), world.plans(), world.control(), world.statusDocument().orElse(ClusterStatus.empty()), world.allRows(),
+                world.specInForce(), clock.instant(), goneGracePeriod);
+        return planned(world, planner.plan(input, changes.agents()));
     }
+
+    private static Planned planned(ClusterSnapshot world, PlanDelta delta) {
+        return new Planned(Optional.of(delta), WriteOrder.batches(delta, world.stored(), ClusterStore.MAX_WRITES_PER_TXN),
+                delta.summary(), delta.plannedAgents());
+    }
+
+    /** The spec is read and validated once per revision, not once per pass. */
+    private ReadResult read(Versioned stored) {
+        if (lastRead == null || lastRead.revision() != stored.modRevision()) {
+            lastRead = new ReadSpec(stored.modRevision(), reader.read(stored.value()));
+        }
+        return lastRead.result();
+    }
+
+    private record ReadSpec(long revision, ReadResult result) {}
 
     /**
-     * The view, once it is known to hold every write that matters: a new leadership term re-reads the
-     * cluster (earlier leaders wrote before this term began), and within a term the view must have
-     * seen this controller's own last write, or the budget would count grants that are missing.
+     * Waits until the view holds every write that matters: a new leadership term waits for the
+     * revision etcd is at now (every earlier leader's write precedes it) and plans everyone once;
+     * within a term the view must have seen this controller's own last write, or the budget would
+     * count grants that are missing.
      */
-    private ClusterSnapshot currentView(KvStore.Fence fence) throws InterruptedException {
+    private void awaitCurrentView(KvStore.Fence fence) throws InterruptedException {
+        long atLeast = lastWrite;
         if (!fence.equals(term)) {
-            view.resync();
+            atLeast = store.revision();
+            planner.forget();
             term = fence;
-        } else if (!view.awaitRevision(lastWrite, OWN_WRITES)) {
-            throw new StoreException("the etcd watch has not brought back revision " + lastWrite + " within "
+        }
+        if (!view.awaitRevision(atLeast, OWN_WRITES)) {
+            throw new StoreException("the etcd watch has not brought back revision " + atLeast + " within "
                     + OWN_WRITES.toSeconds() + "s", null);
         }
-        return view.snapshot();
     }
 
-    private PassResult write(KvStore.Fence fence, ClusterSnapshot world, PlanResult result) {
-        List<List<PlannedWrite>> batches = WriteOrder.batches(result, world.stored(), ClusterStore.MAX_WRITES_PER_TXN);
+    private PassResult write(KvStore.Fence fence, Planned planned) {
         PassResult.Outcome outcome = PassResult.Outcome.UNCHANGED;
-        if (!batches.isEmpty()) {
-            OptionalLong revision = store.commit(fence, batches);
+        if (!planned.batches().isEmpty()) {
+            OptionalLong revision;
+            try {
+                revision = store.commit(fence, planned.batches());
+            } catch (RuntimeException e) {
+                planner.forget(); // some batches may have landed: etcd no longer holds what the planner remembers
+                throw e;
+            }
             if (revision.isEmpty()) {
+                planner.forget();
                 return PassResult.notLeader();
             }
             lastWrite = revision.getAsLong();
             outcome = PassResult.Outcome.WROTE;
-            LOG.debug("wrote keys count={} revision={}", batches.stream().mapToInt(List::size).sum(), lastWrite);
+            LOG.debug("wrote keys count={} revision={}", planned.batches().stream().mapToInt(List::size).sum(), lastWrite);
         }
-        return new PassResult(outcome, result.status(), result.plans().keySet());
+        return new PassResult(outcome, planned.found(), planned.plannedAgents());
     }
 
     /** A status saying why nothing is planned: the spec is invalid and none was ever valid. */
     private PlanResult invalidOnly(ClusterSnapshot world, long revision, List<String> problems) {
-        ClusterStatus previous = world.status();
+        ClusterStatus previous = world.statusDocument().orElse(ClusterStatus.empty());
         ClusterStatus status = new ClusterStatus(revision, 0, List.of(new Condition(
                 Condition.INVALID_SPEC, "True", "ValidationFailed",
                 "the spec is invalid and no valid spec was ever applied: " + String.join("; ", problems), clock.instant())),

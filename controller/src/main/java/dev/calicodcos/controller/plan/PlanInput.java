@@ -4,6 +4,7 @@ import dev.calicodcos.model.agent.AgentPlan;
 import dev.calicodcos.model.agent.AgentReport;
 import dev.calicodcos.model.agent.SpecInForce;
 import dev.calicodcos.model.spec.CalicoCluster;
+import dev.calicodcos.model.status.AgentStatus;
 import dev.calicodcos.model.status.ClusterStatus;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,13 +13,16 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Everything the planner reads: the whole world, every time.
+ * Everything the planner reads. The maps are the caller's read-only views, not copies (at 10,000
+ * agents a copy per pass costs more than planning the agents that changed); they must not change
+ * while a plan is computed.
  *
  * @param cluster          the last valid spec (the one in force)
  * @param specRevision     its etcd mod revision
  * @param observedRevision the newest spec revision seen, valid or not
  * @param invalidSpec      the problems of the newest spec when it is invalid
- * @param previous         the status written last time (transitions, lost agents, halts, events)
+ * @param previous         the status document written last time (conditions, halts, events)
+ * @param previousRows     the agents' status rows written last time (transitions, lost and gone agents)
  * @param storedSpec       the spec in force as stored (the one the plans reference until this round)
  * @param goneGracePeriod  how long an agent the master no longer lists keeps its plan and slot
  */
@@ -32,13 +36,8 @@ public record PlanInput(
         Map<String, AgentPlan> plans,
         ControlState control,
         ClusterStatus previous,
+        Map<String, AgentStatus> previousRows,
         Optional<SpecInForce> storedSpec,
         Instant now,
         Duration goneGracePeriod) {
-
-    public PlanInput {
-        agents = List.copyOf(agents);
-        reports = Map.copyOf(reports);
-        plans = Map.copyOf(plans);
-    }
 }

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -38,6 +39,11 @@ public final class Planner {
     public Planner(SpecCodec codec) {
         this.codec = codec;
         this.hashes = new StepHashes(codec);
+    }
+
+    /** The step hashes every plan carries for {@code spec}. */
+    Map<StepName, String> stepHashes(CalicoClusterSpec spec) {
+        return hashes.of(spec);
     }
 
     public PlanResult plan(PlanInput in) {
@@ -55,25 +61,11 @@ public final class Planner {
         // Agents the master stopped listing keep their plan (and restart slot) for a grace period.
         Map<String, Instant> goneSince = new TreeMap<>();
         Set<String> deletePlans = new HashSet<>();
-        for (String agentId : in.plans().keySet()) {
-            if (listed.containsKey(agentId)) {
-                if (!selected.contains(agentId) && !holdsGrant(in.plans().get(agentId))) {
-                    deletePlans.add(agentId);
-                    events.add(event(in, "AgentDeselected", agentId, null, "no longer selected by spec.agents; its node agent is stopped"));
-                }
-                continue;
-            }
-            AgentStatus before = previous.agents().get(agentId);
-            Instant since = before != null && before.goneSince() != null ? before.goneSince() : in.now();
-            if (since.plus(in.goneGracePeriod()).isAfter(in.now())) {
-                goneSince.put(agentId, since);
-            } else {
-                deletePlans.add(agentId);
-                events.add(event(in, "AgentRemoved", agentId, null, "not listed by the Mesos master for "
-                        + in.goneGracePeriod().toSeconds() + "s; its plan and restart slot are released"));
-            }
+        for (String agentId : new TreeSet<>(in.plans().keySet())) { // sorted: events come in agent order
+            judge(in, agentId, in.plans().get(agentId), listed.containsKey(agentId), selected.contains(agentId),
+                    in.previousRows().get(agentId), deletePlans, goneSince, events);
         }
-        Set<String> keep = new HashSet<>(selected);
+        Set<String> keep = new TreeSet<>(selected);
         keep.addAll(goneSince.keySet());
         in.plans().keySet().stream().filter(id -> !deletePlans.contains(id)).forEach(keep::add);
 
@@ -81,14 +73,16 @@ public final class Planner {
         Map<String, AgentStatus> rows = new TreeMap<>();
         for (String agentId : keep) {
             AgentView view = listed.get(agentId);
-            AgentStatus before = previous.agents().get(agentId);
+            AgentStatus before = in.previousRows().get(agentId);
             String hostname = view != null ? view.hostname() : before != null ? before.hostname() : agentId;
             AgentStatus row = AgentPhases.derive(agentId, hostname, in.reports().get(agentId), before, in.specRevision(), goneSince.get(agentId));
             rows.put(agentId, row);
             phaseEvents(in, before, row, events);
         }
         boolean paused = spec.rollout().paused() || in.control().paused();
-        RolloutStatus rollout = rollout(in, rows, paused, events);
+        Set<String> failed = rows.values().stream().filter(r -> r.phase() == AgentPhase.FAILED)
+                .map(AgentStatus::agentId).collect(Collectors.toSet());
+        RolloutStatus rollout = rollout(in, failed, paused, events);
 
         Map<String, AgentPlan> remaining = new TreeMap<>(in.plans());
         remaining.keySet().removeAll(deletePlans); // a deleted plan's grant is released with it
@@ -117,15 +111,33 @@ public final class Planner {
         return new PlanResult(Optional.of(new SpecInForce(in.specRevision(), spec)), plans, deletePlans, status);
     }
 
-    private static boolean holdsGrant(AgentPlan plan) {
-        return plan.restartGrant().isPresent();
+    /**
+     * Whether a planned agent keeps its plan: a listed agent the spec no longer selects loses it once
+     * it holds no grant; an agent the master stopped listing keeps it (and its restart slot) for the
+     * grace period, counted from {@code before}'s goneSince.
+     */
+    static void judge(PlanInput in, String agentId, AgentPlan plan, boolean listed, boolean selected, AgentStatus before,
+                      Set<String> deletePlans, Map<String, Instant> goneSince, List<ClusterEvent> events) {
+        if (listed) {
+            if (!selected && plan.restartGrant().isEmpty()) {
+                deletePlans.add(agentId);
+                events.add(event(in, "AgentDeselected", agentId, null, "no longer selected by spec.agents; its node agent is stopped"));
+            }
+            return;
+        }
+        Instant since = before != null && before.goneSince() != null ? before.goneSince() : in.now();
+        if (since.plus(in.goneGracePeriod()).isAfter(in.now())) {
+            goneSince.put(agentId, since);
+        } else {
+            deletePlans.add(agentId);
+            events.add(event(in, "AgentRemoved", agentId, null, "not listed by the Mesos master for "
+                    + in.goneGracePeriod().toSeconds() + "s; its plan and restart slot are released"));
+        }
     }
 
     /** Halts when more agents failed than allowed; a spec change or a resume accepts the failures seen so far. */
-    private RolloutStatus rollout(PlanInput in, Map<String, AgentStatus> rows, boolean paused, List<ClusterEvent> events) {
+    static RolloutStatus rollout(PlanInput in, Set<String> failed, boolean paused, List<ClusterEvent> events) {
         RolloutStatus before = in.previous().rollout();
-        Set<String> failed = rows.values().stream().filter(r -> r.phase() == AgentPhase.FAILED)
-                .map(AgentStatus::agentId).collect(Collectors.toSet());
         Set<String> accepted = new HashSet<>(before.acceptedFailures());
         accepted.retainAll(failed);
         boolean specChanged = in.previous().appliedGeneration() != 0 && in.specRevision() != in.previous().appliedGeneration();
@@ -170,7 +182,7 @@ public final class Planner {
                 + (steps.isEmpty() ? "none" : String.join(", ", steps))));
     }
 
-    private static void phaseEvents(PlanInput in, AgentStatus before, AgentStatus now, List<ClusterEvent> events) {
+    static void phaseEvents(PlanInput in, AgentStatus before, AgentStatus now, List<ClusterEvent> events) {
         if (before == null) {
             events.add(event(in, "AgentSelected", now.agentId(), null, now.hostname() + " joins the rollout"));
             return;
@@ -193,7 +205,7 @@ public final class Planner {
                 .map(e -> e.getKey().id()).findFirst().orElse(null);
     }
 
-    private static void grantEvents(PlanInput in, RestartBudget.Allocation allocation, List<ClusterEvent> events) {
+    static void grantEvents(PlanInput in, RestartBudget.Allocation allocation, List<ClusterEvent> events) {
         allocation.released().forEach((agentId, grant) -> events.add(event(in, "RestartReleased", agentId, grant.step().id(),
                 "restart slot released")));
         allocation.issued().forEach((agentId, grant) -> events.add(event(in, "RestartGranted", agentId, grant.step().id(),
@@ -215,13 +227,13 @@ public final class Planner {
         return summary;
     }
 
-    private static List<ClusterEvent> bounded(List<ClusterEvent> old, List<ClusterEvent> added) {
+    static List<ClusterEvent> bounded(List<ClusterEvent> old, List<ClusterEvent> added) {
         List<ClusterEvent> all = new ArrayList<>(old);
         all.addAll(added);
         return all.size() <= ClusterStatus.MAX_EVENTS ? all : all.subList(all.size() - ClusterStatus.MAX_EVENTS, all.size());
     }
 
-    private static ClusterEvent event(PlanInput in, String reason, String agentId, String step, String message) {
+    static ClusterEvent event(PlanInput in, String reason, String agentId, String step, String message) {
         return new ClusterEvent(in.now(), in.specRevision(), reason, agentId, step, message);
     }
 

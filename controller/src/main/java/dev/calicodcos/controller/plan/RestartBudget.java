@@ -51,7 +51,7 @@ final class RestartBudget {
         return new Allocation(grants, issued, released);
     }
 
-    private static boolean stillNeeded(RestartGrant grant, AgentReport report) {
+    static boolean stillNeeded(RestartGrant grant, AgentReport report) {
         StepReport step = report == null ? null : report.steps().get(grant.step());
         if (step == null) {
             return true; // no news (the agent may be restarting right now): keep the slot
@@ -63,7 +63,10 @@ final class RestartBudget {
         return step.phase() == StepPhase.RESTARTING;
     }
 
-    private record Candidate(String agentId, StepName step, StepReport report) {}
+    record Candidate(String agentId, StepName step, StepReport report) {
+        /** Longest-waiting first. */
+        static final Comparator<Candidate> ORDER = Comparator.comparing((Candidate c) -> c.report().since()).thenComparing(Candidate::agentId);
+    }
 
     /** Agents waiting for a grant at the current spec, longest-waiting first. */
     private static List<Candidate> candidates(Map<String, AgentReport> reports, Set<String> eligible, Set<String> holding, long specRevision) {
@@ -71,11 +74,12 @@ final class RestartBudget {
                 .filter(r -> eligible.contains(r.agentId()) && !holding.contains(r.agentId()) && r.specRevision() == specRevision)
                 .map(RestartBudget::waiting)
                 .flatMap(Optional::stream)
-                .sorted(Comparator.comparing((Candidate c) -> c.report().since()).thenComparing(Candidate::agentId))
+                .sorted(Candidate.ORDER)
                 .toList();
     }
 
-    private static Optional<Candidate> waiting(AgentReport report) {
+    /** The first step of {@code report} waiting for a restart slot, if any. */
+    static Optional<Candidate> waiting(AgentReport report) {
         for (StepName step : StepName.values()) {
             StepReport s = report.steps().get(step);
             if (s != null && s.phase() == StepPhase.AWAITING_RESTART) {

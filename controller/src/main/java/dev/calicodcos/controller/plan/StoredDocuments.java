@@ -8,15 +8,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What etcd holds that a pass's writes are compared with, key by key.
+ * What etcd holds that a pass's writes are compared with, key by key. The maps are read-only views
+ * (looked up, never iterated whole), valid while the pass computes its writes.
  *
  * @param statusDocument the status document as stored (rows inside it only if an earlier version wrote it)
  * @param rows           the agents' status rows stored as their own keys
  */
 public record StoredDocuments(Optional<SpecInForce> specInForce, Map<String, AgentPlan> plans, Optional<ClusterStatus> statusDocument,
-                              Map<String, AgentStatus> rows) {
-    public StoredDocuments {
-        plans = Map.copyOf(plans);
-        rows = Map.copyOf(rows);
-    }
-}
+                              Map<String, AgentStatus> rows) {}

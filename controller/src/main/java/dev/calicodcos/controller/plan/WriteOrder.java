@@ -22,7 +22,7 @@ import java.util.Optional;
 public final class WriteOrder {
     private WriteOrder() {}
 
-    public static List<List<PlannedWrite>> batches(PlanResult result, StoredDocuments etcd, int maxPerBatch) {
+    public static List<List<PlannedWrite>> batches(PlanDelta result, StoredDocuments etcd, int maxPerBatch) {
         if (maxPerBatch < 1) {
             throw new IllegalArgumentException("maxPerBatch must be at least 1, was " + maxPerBatch);
         }
@@ -41,14 +41,13 @@ public final class WriteOrder {
         });
         List<PlannedWrite> writes = new ArrayList<>(releases);
         writes.addAll(grants);
-        Map<String, AgentStatus> rows = result.status().agents();
         Map<String, AgentStatus> storedRows = etcd.rows();
-        storedRows.keySet().stream().filter(id -> !rows.containsKey(id)).sorted()
+        result.deleteRows().stream().filter(storedRows::containsKey).sorted()
                 .forEach(agentId -> writes.add(new PlannedWrite.DeleteRow(agentId)));
-        rows.entrySet().stream().filter(e -> !e.getValue().equals(storedRows.get(e.getKey()))).sorted(Map.Entry.comparingByKey())
+        result.rows().entrySet().stream().filter(e -> !e.getValue().equals(storedRows.get(e.getKey()))).sorted(Map.Entry.comparingByKey())
                 .forEach(e -> writes.add(new PlannedWrite.PutRow(e.getKey(), e.getValue())));
         // A stored document with rows inside (from an earlier version) differs, so it is rewritten without them.
-        ClusterStatus summary = result.status().withoutAgents();
+        ClusterStatus summary = result.summary();
         if (!etcd.statusDocument().map(d -> d.withUpdatedAt(summary.updatedAt())).equals(Optional.of(summary))) {
             writes.add(new PlannedWrite.PutStatus(summary));
         }

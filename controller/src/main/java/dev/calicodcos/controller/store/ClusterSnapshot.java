@@ -12,7 +12,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Every document of one cluster as of one etcd revision: what a pass plans from.
+ * Every document of one cluster as of one etcd revision: what a pass plans from. The maps are what
+ * the maker gave: copies from {@link ClusterView#snapshot()}, live read-only views inside
+ * {@link ClusterView#read}.
  *
  * @param revision       the etcd revision these documents are as of
  * @param spec           the user's spec key as written (valid or not)
@@ -23,11 +25,6 @@ import java.util.Optional;
 public record ClusterSnapshot(long revision, Optional<Versioned> spec, Optional<SpecInForce> specInForce, ControlState control,
                               Optional<ClusterStatus> statusDocument,
                               Map<String, AgentStatus> rows, Map<String, AgentPlan> plans, Map<String, AgentReport> reports) {
-    public ClusterSnapshot {
-        rows = Map.copyOf(rows);
-        plans = Map.copyOf(plans);
-        reports = Map.copyOf(reports);
-    }
 
     /**
      * The status with every agent's row, or the empty status before the leader wrote one. Rows that
@@ -45,6 +42,11 @@ public record ClusterSnapshot(long revision, Optional<Versioned> spec, Optional<
         Map<String, AgentStatus> all = new HashMap<>(document.agents());
         all.putAll(rows);
         return document.withAgents(all);
+    }
+
+    /** The agents' rows, with the ones an earlier version kept inside the document unless a row key replaced them. */
+    public Map<String, AgentStatus> allRows() {
+        return statusDocument.filter(d -> !d.agents().isEmpty()).map(d -> joined(d, rows).agents()).orElse(rows);
     }
 
     public boolean hasStatus() {

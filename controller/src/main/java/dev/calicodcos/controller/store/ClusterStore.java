@@ -8,6 +8,7 @@ import dev.calicodcos.model.agent.AgentReport;
 import dev.calicodcos.model.agent.SpecInForce;
 import dev.calicodcos.model.status.AgentStatus;
 import dev.calicodcos.model.status.ClusterStatus;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,6 +75,11 @@ public final class ClusterStore {
             }
         }
         return revision;
+    }
+
+    /** etcd's current revision: one small request, so a new leader need not re-read the cluster. */
+    public long revision() {
+        return kv.revision();
     }
 
     /** The status document alone (one read): conditions, counts, rollout, events; no agent rows. */
@@ -152,7 +158,13 @@ public final class ClusterStore {
         }
 
         ClusterSnapshot build(long revision) {
-            return new ClusterSnapshot(revision, spec, inForce, control, summary, rows, plans, reports);
+            return new ClusterSnapshot(revision, spec, inForce, control, summary, Map.copyOf(rows), Map.copyOf(plans), Map.copyOf(reports));
+        }
+
+        /** The documents without a copy: read-only views that change as changes are applied. */
+        ClusterSnapshot live(long revision) {
+            return new ClusterSnapshot(revision, spec, inForce, control, summary, Collections.unmodifiableMap(rows),
+                    Collections.unmodifiableMap(plans), Collections.unmodifiableMap(reports));
         }
     }
 }

@@ -82,7 +82,7 @@ final class PlannerFixtures {
 
     PlanResult round() {
         PlanResult result = planner.plan(new PlanInput(cluster, revision, observed, invalid, agents, reports, plans, control,
-                status, specInForce, now, GRACE));
+                status, status.agents(), specInForce, now, GRACE));
         Map<String, AgentPlan> next = new HashMap<>(result.plans());
         result.deletePlans().forEach(next::remove);
         plans = next;

@@ -2,18 +2,18 @@ package dev.calicodcos.controller.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.calicodcos.model.agent.AgentFacts;
-import dev.calicodcos.model.agent.AgentPlan;
-import dev.calicodcos.model.agent.AgentReport;
-import dev.calicodcos.model.agent.StepPhase;
-import dev.calicodcos.model.agent.StepReport;
-import dev.calicodcos.model.spec.StepName;
+
+
+
+
+
+
 import dev.calicodcos.model.status.AgentPhase;
-import java.util.EnumMap;
+
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+
 import java.util.stream.IntStream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -65,8 +65,8 @@ class PlannerPropertiesTest {
         IntStream.range(0, AGENTS).forEach(i -> world.agents(PlannerFixtures.privateAgent(id(i))));
         String spec = "rollout:\n  maxConcurrentRestarts: " + budget + "\n";
         world.spec(spec);
-        Map<String, Agent> agents = new HashMap<>();
-        IntStream.range(0, AGENTS).forEach(i -> agents.put(id(i), new Agent(id(i), restartEvery.get(i))));
+        Map<String, FakeNodeAgent> agents = new HashMap<>();
+        IntStream.range(0, AGENTS).forEach(i -> agents.put(id(i), new FakeNodeAgent(id(i), restartEvery.get(i))));
 
         for (Event event : schedule) {
             if (event instanceof Act act) {
@@ -94,53 +94,5 @@ class PlannerPropertiesTest {
 
     private static String id(int i) {
         return "a" + i;
-    }
-
-    /**
-     * A node agent as the planner sees it: on its plan's revision, the cluster-store step needs a
-     * restart on one revision in {@code restartEvery} (0: never); it waits for the grant, restarts,
-     * and is done. Every other step is done at once.
-     */
-    private static final class Agent {
-        private final String id;
-        private final int restartEvery;
-        private long revisionSeen = -1;
-        private boolean restarted;
-
-        Agent(String id, int restartEvery) {
-            this.id = id;
-            this.restartEvery = restartEvery;
-        }
-
-        void act(PlannerFixtures world) {
-            AgentPlan plan = world.plans.get(id);
-            if (plan == null) {
-                return; // no plan yet: the node agent waits
-            }
-            long revision = plan.specRevision();
-            if (revision != revisionSeen) {
-                revisionSeen = revision;
-                restarted = false;
-            }
-            String hash = "h-" + revision;
-            boolean needsRestart = restartEvery != 0 && revision % restartEvery == 0;
-            StepPhase store;
-            if (!needsRestart || restarted) {
-                store = StepPhase.DONE;
-            } else if (plan.grants(StepName.DOCKER_CLUSTER_STORE, hash)) {
-                restarted = true;
-                store = StepPhase.RESTARTING;
-            } else {
-                store = StepPhase.AWAITING_RESTART;
-            }
-            Map<StepName, StepReport> steps = new EnumMap<>(StepName.class);
-            for (StepName step : StepName.values()) {
-                StepPhase phase = step == StepName.DOCKER_CLUSTER_STORE ? store : StepPhase.DONE;
-                steps.put(step, new StepReport(phase, hash, Optional.of(hash), Optional.empty(), phase.name(), world.now));
-            }
-            world.reports.put(id, new AgentReport(id, "test", revision,
-                    new AgentFacts(id, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), false, false),
-                    List.of(), steps, world.now));
-        }
     }
 }

@@ -30,6 +30,10 @@ class WriteOrderTest {
                 Optional.ofNullable(grantHash).map(h -> new RestartGrant(StepName.DOCKER_CLUSTER_STORE, h, T0)), false, false);
     }
 
+    private static PlanDelta full(PlanResult result) {
+        return PlanDelta.of(result, Set.of());
+    }
+
     private static StoredDocuments stored(Map<String, AgentPlan> plans) {
         return new StoredDocuments(Optional.empty(), plans, Optional.of(STATUS), Map.of());
     }
@@ -57,7 +61,7 @@ class WriteOrderTest {
         ClusterStatus later = new ClusterStatus(7, 7, List.of(), Map.of(), Map.of(), RolloutStatus.initial(), Map.of(), List.of(),
                 T0.plusSeconds(30));
 
-        assertThat(WriteOrder.batches(new PlanResult(Optional.empty(), stored, Set.of(), later), stored(stored), 100)).isEmpty();
+        assertThat(WriteOrder.batches(full(new PlanResult(Optional.empty(), stored, Set.of(), later)), stored(stored), 100)).isEmpty();
     }
 
     @Test
@@ -74,7 +78,7 @@ class WriteOrderTest {
                 "e", plan("e", 8, null));
         ClusterStatus status = new ClusterStatus(8, 8, List.of(), Map.of(), Map.of(), RolloutStatus.initial(), Map.of(), List.of(), T0);
 
-        List<List<PlannedWrite>> batches = WriteOrder.batches(new PlanResult(Optional.empty(), planned, Set.of("d"), status), stored(stored), 100);
+        List<List<PlannedWrite>> batches = WriteOrder.batches(full(new PlanResult(Optional.empty(), planned, Set.of("d"), status)), stored(stored), 100);
 
         assertThat(describe(batches)).containsExactly("delete:d put:a put:c+grant put:e put:b+grant status");
     }
@@ -84,7 +88,7 @@ class WriteOrderTest {
         Map<String, AgentPlan> stored = Map.of("a", plan("a", 7, "h1"), "b", plan("b", 7, null));
         Map<String, AgentPlan> planned = Map.of("a", plan("a", 7, "h2"), "b", plan("b", 8, null));
 
-        List<List<PlannedWrite>> batches = WriteOrder.batches(new PlanResult(Optional.empty(), planned, Set.of(), STATUS), stored(stored), 100);
+        List<List<PlannedWrite>> batches = WriteOrder.batches(full(new PlanResult(Optional.empty(), planned, Set.of(), STATUS)), stored(stored), 100);
 
         assertThat(describe(batches)).containsExactly("put:b put:a+grant");
     }
@@ -104,7 +108,7 @@ class WriteOrderTest {
             }
         });
 
-        List<List<PlannedWrite>> batches = WriteOrder.batches(new PlanResult(Optional.empty(), planned, Set.of(), STATUS), stored(stored), 100);
+        List<List<PlannedWrite>> batches = WriteOrder.batches(full(new PlanResult(Optional.empty(), planned, Set.of(), STATUS)), stored(stored), 100);
 
         assertThat(batches).extracting(List::size).containsExactly(100, 100, 30);
         List<PlannedWrite> all = batches.stream().flatMap(List::stream).toList();
@@ -121,9 +125,9 @@ class WriteOrderTest {
         Map<String, AgentPlan> stored = Map.of("a", plan("a", 7, null));
         Map<String, AgentPlan> planned = Map.of("a", plan("a", 8, "h1"));
 
-        List<List<PlannedWrite>> first = WriteOrder.batches(new PlanResult(Optional.of(eight), planned, Set.of(), STATUS),
+        List<List<PlannedWrite>> first = WriteOrder.batches(full(new PlanResult(Optional.of(eight), planned, Set.of(), STATUS)),
                 new StoredDocuments(Optional.of(new SpecInForce(7, Specs.minimal().spec())), stored, Optional.of(STATUS), Map.of()), 1);
-        List<List<PlannedWrite>> again = WriteOrder.batches(new PlanResult(Optional.of(eight), planned, Set.of(), STATUS),
+        List<List<PlannedWrite>> again = WriteOrder.batches(full(new PlanResult(Optional.of(eight), planned, Set.of(), STATUS)),
                 new StoredDocuments(Optional.of(eight), planned, Optional.of(STATUS), Map.of()), 1);
 
         assertThat(first.get(0)).containsExactly(new PlannedWrite.PutSpecInForce(eight));
@@ -133,7 +137,7 @@ class WriteOrderTest {
 
     @Test
     void refusesABatchSizeBelowOne() {
-        assertThatThrownBy(() -> WriteOrder.batches(new PlanResult(Optional.empty(), Map.of(), Set.of(), STATUS), stored(Map.of()), 0))
+        assertThatThrownBy(() -> WriteOrder.batches(full(new PlanResult(Optional.empty(), Map.of(), Set.of(), STATUS)), stored(Map.of()), 0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxPerBatch");
     }
 }

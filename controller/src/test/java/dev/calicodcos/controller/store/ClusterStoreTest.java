@@ -2,6 +2,7 @@ package dev.calicodcos.controller.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.calicodcos.controller.plan.PlanDelta;
 import dev.calicodcos.controller.plan.PlanResult;
 import dev.calicodcos.controller.plan.PlannedWrite;
 import dev.calicodcos.controller.plan.WriteOrder;
@@ -58,7 +59,7 @@ class ClusterStoreTest {
     }
 
     private void write(PlanResult result, ClusterSnapshot before) {
-        List<List<PlannedWrite>> batches = WriteOrder.batches(result, before.stored(), ClusterStore.MAX_WRITES_PER_TXN);
+        List<List<PlannedWrite>> batches = WriteOrder.batches(PlanDelta.of(result, before.allRows().keySet()), before.stored(), ClusterStore.MAX_WRITES_PER_TXN);
         assertThat(store.commit(LEADER, batches)).isPresent();
     }
 
@@ -74,7 +75,7 @@ class ClusterStoreTest {
         assertThat(after.specInForce()).contains(spec);
         assertThat(after.plans()).isEqualTo(result.plans());
         assertThat(after.status()).isEqualTo(result.status());
-        assertThat(WriteOrder.batches(result, after.stored(), ClusterStore.MAX_WRITES_PER_TXN)).isEmpty();
+        assertThat(WriteOrder.batches(PlanDelta.of(result, after.allRows().keySet()), after.stored(), ClusterStore.MAX_WRITES_PER_TXN)).isEmpty();
     }
 
     @Test
@@ -101,7 +102,7 @@ class ClusterStoreTest {
         ClusterStatus planned = new ClusterStatus(stored.observedGeneration(), stored.appliedGeneration(), stored.conditions(),
                 stored.agentCounts(), stored.steps(), stored.rollout(), next, stored.events(), T0.plusSeconds(5));
 
-        List<PlannedWrite> writes = WriteOrder.batches(new PlanResult(Optional.empty(), Map.of(), Set.of(), planned), snapshot.stored(), 100).get(0);
+        List<PlannedWrite> writes = WriteOrder.batches(PlanDelta.of(new PlanResult(Optional.empty(), Map.of(), Set.of(), planned), snapshot.allRows().keySet()), snapshot.stored(), 100).get(0);
         assertThat(writes).containsExactly(new PlannedWrite.DeleteRow("agent-2"), new PlannedWrite.PutRow("agent-0", next.get("agent-0")));
     }
 

@@ -120,6 +120,24 @@ class ClusterViewTest {
     }
 
     @Test
+    void aReadIsToldWhichAgentsChangedSinceTheLastReadAndAfterAResyncThatAnyMayHave() {
+        started(kv);
+        assertThat(view.read((documents, c) -> c).resynced()).as("the first read follows the first snapshot").isTrue();
+
+        report("a1", 5);
+        kv.put(keys.plan("a2"), "{}".getBytes(StandardCharsets.UTF_8));
+        kv.put(keys.spec(), "spec: {}".getBytes(StandardCharsets.UTF_8));
+        ClusterView.Changes changes = view.read((documents, c) -> c);
+        assertThat(changes.resynced()).isFalse();
+        assertThat(changes.agents()).containsExactlyInAnyOrder("a1", "a2");
+        assertThat(view.read((documents, c) -> c).agents()).as("each change is told once").isEmpty();
+
+        kv.breakWatches(new StoreException("connection reset", null));
+        await().atMost(Duration.ofSeconds(10)).until(() -> view.snapshotsRead() > 1);
+        assertThat(view.read((documents, c) -> c).resynced()).isTrue();
+    }
+
+    @Test
     void anUnreadableDocumentReadsAsAbsent() {
         started(kv);
         report("a1", 5);

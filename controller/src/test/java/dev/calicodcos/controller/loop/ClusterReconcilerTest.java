@@ -1,0 +1,117 @@
+package dev.calicodcos.controller.loop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.calicodcos.controller.plan.AgentView;
+import dev.calicodcos.controller.store.ClusterDocuments;
+import dev.calicodcos.controller.store.ClusterStore;
+import dev.calicodcos.controller.store.ClusterView;
+import dev.calicodcos.controller.store.ForwardingKvStore;
+import dev.calicodcos.controller.store.InMemoryKvStore;
+import dev.calicodcos.controller.store.KvStore;
+import dev.calicodcos.model.ClusterKeys;
+import dev.calicodcos.model.Specs;
+import dev.calicodcos.model.agent.AgentFacts;
+import dev.calicodcos.model.agent.AgentPlan;
+import dev.calicodcos.model.agent.AgentReport;
+import dev.calicodcos.model.agent.StepPhase;
+import dev.calicodcos.model.agent.StepReport;
+import dev.calicodcos.model.codec.SpecCodec;
+import dev.calicodcos.model.spec.StepName;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** One cluster's passes against an in-memory etcd: what a pass writes, and what it reads to know what to write. */
+class ClusterReconcilerTest {
+    private static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
+    private static final KvStore.Fence TERM_1 = new KvStore.Fence("/test/election/1", 1);
+    private static final KvStore.Fence TERM_2 = new KvStore.Fence("/test/election/2", 2);
+
+    private final ClusterKeys keys = new ClusterKeys("/test", "default");
+    private final SpecCodec codec = new SpecCodec();
+    private final ClusterDocuments documents = new ClusterDocuments(keys, codec);
+    private final InMemoryKvStore kv = new InMemoryKvStore();
+    private final List<List<String>> commits = new ArrayList<>();
+    private final List<AgentView> agents = IntStream.range(0, 100)
+            .mapToObj(i -> new AgentView("agent-" + i, "agent-" + i + ".example.com", Set.of("*"), Map.of(), true)).toList();
+    private ClusterView view;
+    private ClusterReconciler reconciler;
+    private long specRevision;
+
+    @BeforeEach
+    void start() {
+        KvStore recorded = new ForwardingKvStore(kv) {
+            @Override
+            public OptionalLong commit(Fence fence, List<Write> writes) {
+                commits.add(writes.stream().map(Write::key).toList());
+                return super.commit(fence, writes);
+            }
+        };
+        ClusterStore store = new ClusterStore(recorded, documents);
+        view = new ClusterView(store, () -> { });
+        specRevision = kv.put(keys.spec(), Specs.withSpec("rollout:\n  maxConcurrentRestarts: 2\n").getBytes(StandardCharsets.UTF_8));
+        view.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> view.snapshotsRead() > 0);
+        reconciler = new ClusterReconciler(store, view, codec, () -> agents, Clock.fixed(T0, ZoneOffset.UTC), Duration.ofMinutes(10));
+    }
+
+    @AfterEach
+    void close() {
+        view.close();
+    }
+
+    private List<String> writtenBy(KvStore.Fence term) throws InterruptedException {
+        commits.clear();
+        reconciler.reconcile(term);
+        return commits.stream().flatMap(List::stream).toList();
+    }
+
+    private void awaitingRestart(String agentId) {
+        Map<StepName, StepReport> steps = new EnumMap<>(StepName.class);
+        for (StepName step : StepName.values()) {
+            StepPhase phase = step == StepName.DOCKER_CLUSTER_STORE ? StepPhase.AWAITING_RESTART : StepPhase.DONE;
+            steps.put(step, new StepReport(phase, "h-" + step.id(), Optional.empty(), Optional.empty(), phase.name(), T0));
+        }
+        kv.put(keys.report(agentId), documents.encode(new AgentReport(agentId, "test", specRevision,
+                new AgentFacts(agentId, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), false, false),
+                List.of(), steps, T0)));
+    }
+
+    @Test
+    void aReportRewritesThatAgentsRowAndPlanAndTheStatusNotEveryAgents() throws Exception {
+        assertThat(writtenBy(TERM_1)).as("the first pass plans everyone").hasSizeGreaterThan(200);
+
+        awaitingRestart("agent-7");
+
+        assertThat(writtenBy(TERM_1)).containsExactly(keys.plan("agent-7"), keys.agentStatus("agent-7"), keys.status());
+        AgentPlan plan = codec.json().readValue(kv.get(keys.plan("agent-7")).orElseThrow().value(), AgentPlan.class);
+        assertThat(plan.restartGrant()).as("the agent waiting for a restart got a slot").isPresent();
+    }
+
+    @Test
+    void aNewLeadershipTermPlansEveryoneAgainWithoutReReadingTheCluster() throws InterruptedException {
+        writtenBy(TERM_1);
+        long snapshots = view.snapshotsRead();
+        int reads = kv.reads();
+        kv.delete(keys.plan("agent-3")); // what a leader of a term in between did, for all this one knows
+
+        assertThat(writtenBy(TERM_2)).as("the next term re-plans everyone from the view").containsExactly(keys.plan("agent-3"));
+        assertThat(view.snapshotsRead()).as("snapshots read").isEqualTo(snapshots);
+        assertThat(kv.reads() - reads).as("etcd reads for the new term").isZero();
+    }
+}
