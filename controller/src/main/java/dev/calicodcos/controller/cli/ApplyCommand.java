@@ -1,7 +1,7 @@
 package dev.calicodcos.controller.cli;
 
-import dev.calicodcos.kvstore.KvStore;
 import dev.calicodcos.controller.store.SpecStore;
+import dev.calicodcos.kvstore.KvStore;
 import dev.calicodcos.kvstore.Versioned;
 import dev.calicodcos.model.validation.ReadResult;
 import java.io.PrintWriter;

@@ -1,8 +1,8 @@
 package dev.calicodcos.controller.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.calicodcos.kvstore.KvStore;
 import dev.calicodcos.controller.store.SpecStore;
+import dev.calicodcos.kvstore.KvStore;
 import dev.calicodcos.kvstore.Versioned;
 import dev.calicodcos.model.diff.DocumentDiff;
 import dev.calicodcos.model.diff.FieldChange;

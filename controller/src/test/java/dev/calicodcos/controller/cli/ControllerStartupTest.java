@@ -3,15 +3,15 @@ package dev.calicodcos.controller.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.calicodcos.kvstore.EtcdKvStore;
 import dev.calicodcos.controller.store.InitialSpec;
+import dev.calicodcos.kvstore.EtcdClients;
+import dev.calicodcos.kvstore.EtcdKvStore;
+import dev.calicodcos.kvstore.EtcdOptions;
 import dev.calicodcos.kvstore.KvStore;
 import dev.calicodcos.model.ClusterKeys;
 import dev.calicodcos.model.Specs;
 import dev.calicodcos.model.codec.SpecCodec;
 import dev.calicodcos.model.validation.SpecReader;
-import dev.calicodcos.kvstore.EtcdClients;
-import dev.calicodcos.kvstore.EtcdOptions;
 import dev.calicodcos.testkit.EtcdServer;
 import dev.calicodcos.testkit.TestCertificates;
 import java.nio.charset.StandardCharsets;

@@ -1,13 +1,13 @@
 package dev.calicodcos.reconcilers.agent;
 
+import dev.calicodcos.kvstore.KvStore;
+import dev.calicodcos.kvstore.StoreException;
+import dev.calicodcos.kvstore.Versioned;
 import dev.calicodcos.model.agent.AgentPlan;
 import dev.calicodcos.model.agent.ResolvedPlan;
 import dev.calicodcos.model.agent.SpecInForce;
 import dev.calicodcos.model.agent.AgentReport;
 import dev.calicodcos.model.codec.SpecCodec;
-import dev.calicodcos.kvstore.KvStore;
-import dev.calicodcos.kvstore.StoreException;
-import dev.calicodcos.kvstore.Versioned;
 import dev.calicodcos.reconcilers.log.FailureLog;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
