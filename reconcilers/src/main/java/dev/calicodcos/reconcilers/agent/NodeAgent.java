@@ -164,7 +164,7 @@ public final class NodeAgent implements AutoCloseable {
     /** A new lease; the lost one is left to expire (its key is rewritten under the new one). */
     private void renewLease() {
         lease.ifPresent(KvStore.Lease::close);
-        lease = Optional.empty();
+        lease = Optional.empty(); // should the grant fail, the next pass grants again
         lease = Optional.of(store.grantLease(config.leaseTtl(), () -> {
             LOG.warn("report lease lost, will write the report under a new one agent={}", config.agentId());
             wake.release();
