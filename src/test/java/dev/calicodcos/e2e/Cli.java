@@ -3,9 +3,9 @@ package dev.calicodcos.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.calicodcos.controller.cli.CalicoDcos;
-import dev.calicodcos.controller.store.EtcdKvStore;
 import dev.calicodcos.demo.DemoCluster;
-import dev.calicodcos.reconcilers.etcd.EtcdClients;
+import dev.calicodcos.kvstore.EtcdClients;
+import dev.calicodcos.kvstore.EtcdKvStore;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;

@@ -6,8 +6,8 @@
  * framework ({@code fleet}) and the files it serves ({@code artifacts}), and the HTTP server ({@code http}).
  * {@code cli} is the jar's command line.
  *
- * <p>May depend on {@code model}, {@code reconcilers} (the node agent for the {@code node} command, the etcd
- * clients, the failure log) and libraries: jetcd, okhttp, resilience4j, micrometer, picocli, logback. Never on
+ * <p>May depend on {@code model}, {@code kvstore} (the etcd port, its jetcd adapter and clients), {@code reconcilers}
+ * (the node agent for the {@code node} command, the failure log) and libraries: jetcd, okhttp, resilience4j, micrometer, picocli, logback. Never on
  * the simulator or testkit: only the demo runs those. Checked by {@code LayeringTest} (src/test).
  */
 package dev.calicodcos.controller;

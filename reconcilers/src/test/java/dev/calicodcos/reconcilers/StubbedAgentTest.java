@@ -10,13 +10,7 @@ import dev.calicodcos.model.agent.ResolvedPlan;
 import dev.calicodcos.model.agent.AgentReport;
 import dev.calicodcos.model.agent.StepPhase;
 import dev.calicodcos.model.spec.StepName;
-import dev.calicodcos.reconcilers.agent.NodeAgentSteps;
 import dev.calicodcos.reconcilers.agent.StepRunner;
-import dev.calicodcos.reconcilers.host.Host;
-import dev.calicodcos.reconcilers.host.LocalCommands;
-import dev.calicodcos.reconcilers.host.RootedFiles;
-import dev.calicodcos.reconcilers.host.UrlDownloader;
-import dev.calicodcos.reconcilers.step.CrashPoints;
 import dev.calicodcos.testkit.TempDirs;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -50,9 +44,7 @@ class StubbedAgentTest {
     }
 
     private StepRunner runner(Optional<String> dockerVersion) {
-        Host host = new Host(new RootedFiles(root), services, new StubDockerEngine(dockerVersion), new LocalCommands(Map.of()),
-                new UrlDownloader(Duration.ofSeconds(5)), new StubNetwork("127.0.0.1"));
-        return NodeAgentSteps.runner(host, "agent-1", Clock.systemUTC(), CrashPoints.NONE);
+        return StubbedHosts.runner(root, services, dockerVersion);
     }
 
     @Test

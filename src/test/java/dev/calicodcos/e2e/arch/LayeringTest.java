@@ -37,6 +37,7 @@ import org.junit.jupiter.api.Test;
 class LayeringTest {
     private static final String OURS = "dev.calicodcos..";
     private static final String MODEL = "dev.calicodcos.model..";
+    private static final String KVSTORE = "dev.calicodcos.kvstore..";
     private static final String RECONCILERS = "dev.calicodcos.reconcilers..";
     private static final String CONTROLLER = "dev.calicodcos.controller..";
     private static final String SIM = "dev.calicodcos.sim..";
@@ -53,7 +54,7 @@ class LayeringTest {
                 .withImportOption(location -> !location.contains("-tests.jar"))
                 .importPackages("dev.calicodcos");
         // A rule over a module that was not imported would pass without checking anything.
-        for (String module : new String[] {MODEL, RECONCILERS, CONTROLLER, SIM, TESTKIT, LAUNCHER}) {
+        for (String module : new String[] {MODEL, KVSTORE, RECONCILERS, CONTROLLER, SIM, TESTKIT, LAUNCHER}) {
             assertThat(product.that(resideInAPackage(module))).as("imported classes of %s", module).isNotEmpty();
         }
     }
@@ -70,10 +71,26 @@ class LayeringTest {
     }
 
     @Test
-    void reconcilersDependOnNoModuleOfOursButTheModel() {
+    void kvstoreDependsOnNoOtherModule() {
+        noClasses().that().resideInAPackage(KVSTORE)
+                .should().dependOnClassesThat(resideInAPackage(OURS).and(not(resideInAPackage(KVSTORE))))
+                .because("the etcd port is shared by the controller and the node agent and knows nothing of either")
+                .check(product);
+    }
+
+    @Test
+    void reconcilersDependOnNoModuleOfOursButTheModelAndTheEtcdPort() {
         noClasses().that().resideInAPackage(RECONCILERS)
-                .should().dependOnClassesThat(resideInAPackage(OURS).and(not(resideInAnyPackage(RECONCILERS, MODEL))))
-                .because("the node agent shares only the model (and etcd) with the controller, and never runs a simulator")
+                .should().dependOnClassesThat(resideInAPackage(OURS).and(not(resideInAnyPackage(RECONCILERS, MODEL, KVSTORE))))
+                .because("the node agent shares only the model and the etcd port with the controller, and never runs a simulator")
+                .check(product);
+    }
+
+    @Test
+    void theNodeAgentReachesEtcdOnlyThroughThePort() {
+        noClasses().that().resideInAPackage("dev.calicodcos.reconcilers.agent..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.etcd..", "io.grpc..")
+                .because("the node agent's loop is tested on the port's in-memory twin (testkit's InMemoryKvStore)")
                 .check(product);
     }
 
@@ -108,14 +125,15 @@ class LayeringTest {
     }
 
     @Test
-    void simulatorAndTestkitKnowNothingOfTheProduct() {
+    void simulatorAndTestkitKnowNothingOfTheProductButTheEtcdPort() {
         noClasses().that().resideInAPackage(SIM)
                 .should().dependOnClassesThat(resideInAPackage(OURS).and(not(resideInAPackage(SIM))))
                 .because("the simulator stands in for DC/OS, which knows nothing of calico-dcos")
                 .check(product);
         noClasses().that().resideInAPackage(TESTKIT)
-                .should().dependOnClassesThat(resideInAPackage(OURS).and(not(resideInAPackage(TESTKIT))))
-                .because("testkit starts real servers for any test, of any module")
+                .should().dependOnClassesThat(resideInAPackage(OURS).and(not(resideInAnyPackage(TESTKIT, KVSTORE))))
+                .because("testkit starts real servers for any test, of any module; it knows only the etcd port, to be"
+                        + " its in-memory twin")
                 .check(product);
     }
 

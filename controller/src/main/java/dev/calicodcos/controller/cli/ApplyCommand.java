@@ -1,8 +1,8 @@
 package dev.calicodcos.controller.cli;
 
-import dev.calicodcos.controller.store.KvStore;
 import dev.calicodcos.controller.store.SpecStore;
-import dev.calicodcos.controller.store.Versioned;
+import dev.calicodcos.kvstore.KvStore;
+import dev.calicodcos.kvstore.Versioned;
 import dev.calicodcos.model.validation.ReadResult;
 import java.io.PrintWriter;
 import java.nio.file.Path;

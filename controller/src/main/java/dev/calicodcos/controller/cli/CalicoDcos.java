@@ -1,9 +1,9 @@
 package dev.calicodcos.controller.cli;
 
-import dev.calicodcos.controller.store.EtcdKvStore;
+import dev.calicodcos.kvstore.EtcdClients;
+import dev.calicodcos.kvstore.EtcdKvStore;
 import dev.calicodcos.model.codec.SpecCodec;
 import dev.calicodcos.model.validation.SpecReader;
-import dev.calicodcos.reconcilers.etcd.EtcdClients;
 import java.io.PrintWriter;
 import java.time.Duration;
 import picocli.CommandLine;

@@ -1,8 +1,8 @@
 package dev.calicodcos.controller.cli;
 
 import dev.calicodcos.controller.plan.ControlState;
-import dev.calicodcos.controller.store.KvStore;
-import dev.calicodcos.controller.store.Versioned;
+import dev.calicodcos.kvstore.KvStore;
+import dev.calicodcos.kvstore.Versioned;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Optional;

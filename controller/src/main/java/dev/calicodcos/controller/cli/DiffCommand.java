@@ -1,9 +1,9 @@
 package dev.calicodcos.controller.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.calicodcos.controller.store.KvStore;
 import dev.calicodcos.controller.store.SpecStore;
-import dev.calicodcos.controller.store.Versioned;
+import dev.calicodcos.kvstore.KvStore;
+import dev.calicodcos.kvstore.Versioned;
 import dev.calicodcos.model.diff.DocumentDiff;
 import dev.calicodcos.model.diff.FieldChange;
 import dev.calicodcos.model.hash.StepHashes;

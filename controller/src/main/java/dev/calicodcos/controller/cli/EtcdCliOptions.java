@@ -1,7 +1,7 @@
 package dev.calicodcos.controller.cli;
 
+import dev.calicodcos.kvstore.EtcdOptions;
 import dev.calicodcos.model.ClusterKeys;
-import dev.calicodcos.reconcilers.etcd.EtcdOptions;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;

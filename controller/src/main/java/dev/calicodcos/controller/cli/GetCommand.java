@@ -1,10 +1,10 @@
 package dev.calicodcos.controller.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.calicodcos.kvstore.KvStore;
+import dev.calicodcos.kvstore.Versioned;
 import dev.calicodcos.model.spec.CalicoCluster;
-import dev.calicodcos.controller.store.KvStore;
 import dev.calicodcos.controller.store.SpecStore;
-import dev.calicodcos.controller.store.Versioned;
 import dev.calicodcos.model.validation.Problem;
 import dev.calicodcos.model.validation.ReadResult;
 import java.io.IOException;

@@ -1,11 +1,10 @@
 package dev.calicodcos.controller.cli;
 
 import dev.calicodcos.controller.artifacts.JarCheck;
+import dev.calicodcos.kvstore.KvStore;
 import dev.calicodcos.reconcilers.agent.NodeAgent;
 import dev.calicodcos.reconcilers.agent.NodeAgentConfig;
 import dev.calicodcos.reconcilers.agent.NodeAgentFactory;
-import dev.calicodcos.reconcilers.etcd.EtcdClients;
-import io.etcd.jetcd.Client;
 import java.nio.file.Path;
 import java.util.Optional;
 import picocli.CommandLine.Command;
@@ -44,8 +43,8 @@ final class NodeCommand extends EtcdCommand {
         }
         Logging.forLongRunningCommand();
         String name = nodeName != null ? nodeName : NodeAgentFactory.defaultNodeName(hostRoot, System.getenv());
-        try (Client etcdClient = EtcdClients.connect(etcd.etcd());
-             NodeAgent agent = NodeAgentFactory.create(NodeAgentConfig.defaults(agentId, etcd.keys()), etcdClient, hostRoot,
+        try (KvStore store = NodeAgentFactory.store(etcd.etcd());
+             NodeAgent agent = NodeAgentFactory.create(NodeAgentConfig.defaults(agentId, etcd.keys()), store, hostRoot,
                      System.getenv(), name)) {
             Runtime.getRuntime().addShutdownHook(new Thread(agent::close, "node-agent-shutdown"));
             out().println("node agent for " + agentId + " (" + name + ") on " + hostRoot + ", calicocluster/" + etcd.cluster);

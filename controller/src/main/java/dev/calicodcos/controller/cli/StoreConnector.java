@@ -1,7 +1,7 @@
 package dev.calicodcos.controller.cli;
 
-import dev.calicodcos.controller.store.KvStore;
-import dev.calicodcos.reconcilers.etcd.EtcdOptions;
+import dev.calicodcos.kvstore.EtcdOptions;
+import dev.calicodcos.kvstore.KvStore;
 
 /** Opens the etcd the CLI talks to; a seam so tests can interpose on a real store. */
 @FunctionalInterface

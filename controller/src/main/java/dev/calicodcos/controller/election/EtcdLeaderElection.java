@@ -1,6 +1,6 @@
 package dev.calicodcos.controller.election;
 
-import dev.calicodcos.controller.store.KvStore;
+import dev.calicodcos.kvstore.KvStore;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.election.CampaignResponse;

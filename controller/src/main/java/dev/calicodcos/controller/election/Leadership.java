@@ -1,6 +1,6 @@
 package dev.calicodcos.controller.election;
 
-import dev.calicodcos.controller.store.KvStore;
+import dev.calicodcos.kvstore.KvStore;
 import java.util.Optional;
 
 /** Whether this replica leads right now, and the fence its writes must carry while it does. */

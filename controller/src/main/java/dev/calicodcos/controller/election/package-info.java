@@ -3,6 +3,6 @@
  * hands out the fence ({@code Leadership.fence()}) that every leader write compares in its transaction, so a
  * deposed leader's writes fail even before it notices.
  *
- * <p>Depends on {@code store} (the fence) and jetcd.
+ * <p>Depends on {@code kvstore} (the fence) and jetcd.
  */
 package dev.calicodcos.controller.election;

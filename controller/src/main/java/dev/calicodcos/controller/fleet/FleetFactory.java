@@ -1,7 +1,7 @@
 package dev.calicodcos.controller.fleet;
 
 import dev.calicodcos.controller.election.Leadership;
-import dev.calicodcos.controller.store.KvStore;
+import dev.calicodcos.kvstore.KvStore;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /** Builds the fleet once the store and the election exist (its framework id writes are fenced). */

@@ -1,7 +1,7 @@
 package dev.calicodcos.controller.loop;
 
 import dev.calicodcos.controller.election.Leadership;
-import dev.calicodcos.controller.store.KvStore;
+import dev.calicodcos.kvstore.KvStore;
 import dev.calicodcos.reconcilers.log.FailureLog;
 import io.github.resilience4j.core.IntervalFunction;
 import io.micrometer.core.instrument.Counter;

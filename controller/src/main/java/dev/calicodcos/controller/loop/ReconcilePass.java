@@ -1,6 +1,6 @@
 package dev.calicodcos.controller.loop;
 
-import dev.calicodcos.controller.store.KvStore;
+import dev.calicodcos.kvstore.KvStore;
 
 /** One reconcile pass under a leadership fence: what {@link ReconcileLoop} runs ({@link ClusterReconciler} in production). */
 @FunctionalInterface

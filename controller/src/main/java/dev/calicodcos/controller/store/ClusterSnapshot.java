@@ -2,6 +2,7 @@ package dev.calicodcos.controller.store;
 
 import dev.calicodcos.controller.plan.ControlState;
 import dev.calicodcos.controller.plan.StoredDocuments;
+import dev.calicodcos.kvstore.Versioned;
 import dev.calicodcos.model.agent.AgentPlan;
 import dev.calicodcos.model.agent.AgentReport;
 import dev.calicodcos.model.agent.SpecInForce;

@@ -2,6 +2,8 @@ package dev.calicodcos.controller.store;
 
 import dev.calicodcos.controller.plan.ControlState;
 import dev.calicodcos.controller.plan.PlannedWrite;
+import dev.calicodcos.kvstore.KvStore;
+import dev.calicodcos.kvstore.Versioned;
 import dev.calicodcos.model.ClusterKeys;
 import dev.calicodcos.model.agent.AgentPlan;
 import dev.calicodcos.model.agent.AgentReport;

@@ -1,5 +1,7 @@
 package dev.calicodcos.controller.store;
 
+import dev.calicodcos.kvstore.KvStore;
+import dev.calicodcos.kvstore.StoreException;
 import dev.calicodcos.model.status.ClusterStatus;
 import dev.calicodcos.reconcilers.log.FailureLog;
 import java.time.Duration;

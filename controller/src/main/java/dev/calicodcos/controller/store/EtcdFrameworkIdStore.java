@@ -1,6 +1,7 @@
 package dev.calicodcos.controller.store;
 
 import dev.calicodcos.controller.mesos.FrameworkIdStore;
+import dev.calicodcos.kvstore.KvStore;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;

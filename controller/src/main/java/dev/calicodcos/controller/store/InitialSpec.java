@@ -1,5 +1,6 @@
 package dev.calicodcos.controller.store;
 
+import dev.calicodcos.kvstore.KvStore;
 import dev.calicodcos.model.ClusterKeys;
 import dev.calicodcos.model.validation.Problem;
 import dev.calicodcos.model.validation.ReadResult;

@@ -1,7 +1,10 @@
 package dev.calicodcos.controller.store;
 
+import dev.calicodcos.kvstore.KvStore;
+import dev.calicodcos.kvstore.Versioned;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -66,6 +69,21 @@ public final class MeteredKvStore implements KvStore {
     @Override
     public Watch watchPrefix(String prefix, long fromRevision, Consumer<List<Change>> onChanges, Consumer<Throwable> onError) {
         return delegate.watchPrefix(prefix, fromRevision, onChanges, onError);
+    }
+
+    @Override
+    public Watch watchKey(String key, long fromRevision, Consumer<List<Change>> onChanges, Consumer<Throwable> onError) {
+        return delegate.watchKey(key, fromRevision, onChanges, onError);
+    }
+
+    @Override
+    public Lease grantLease(Duration ttl, Runnable onLost) {
+        return delegate.grantLease(ttl, onLost);
+    }
+
+    @Override
+    public long put(String key, byte[] value, Lease lease) {
+        return time(put, () -> delegate.put(key, value, lease));
     }
 
     @Override

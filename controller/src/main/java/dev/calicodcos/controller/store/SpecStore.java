@@ -1,5 +1,7 @@
 package dev.calicodcos.controller.store;
 
+import dev.calicodcos.kvstore.KvStore;
+import dev.calicodcos.kvstore.Versioned;
 import dev.calicodcos.model.ClusterKeys;
 import java.util.Optional;
 import java.util.OptionalLong;

@@ -2,16 +2,16 @@ package dev.calicodcos.controller.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.calicodcos.controller.store.EtcdKvStore;
-import dev.calicodcos.controller.store.ForwardingKvStore;
-import dev.calicodcos.controller.store.KvStore;
-import dev.calicodcos.controller.store.Versioned;
+import dev.calicodcos.kvstore.EtcdClients;
+import dev.calicodcos.kvstore.EtcdKvStore;
+import dev.calicodcos.kvstore.EtcdOptions;
+import dev.calicodcos.kvstore.KvStore;
+import dev.calicodcos.kvstore.Versioned;
 import dev.calicodcos.model.ClusterKeys;
 import dev.calicodcos.model.Specs;
-import dev.calicodcos.reconcilers.etcd.EtcdClients;
-import dev.calicodcos.reconcilers.etcd.EtcdOptions;
 import dev.calicodcos.testkit.EtcdServer;
 import dev.calicodcos.testkit.Executables;
+import dev.calicodcos.testkit.ForwardingKvStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

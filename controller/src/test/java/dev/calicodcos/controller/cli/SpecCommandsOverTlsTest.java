@@ -2,9 +2,9 @@ package dev.calicodcos.controller.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.calicodcos.controller.store.EtcdKvStore;
+import dev.calicodcos.kvstore.EtcdClients;
+import dev.calicodcos.kvstore.EtcdKvStore;
 import dev.calicodcos.model.Specs;
-import dev.calicodcos.reconcilers.etcd.EtcdClients;
 import dev.calicodcos.testkit.EtcdServer;
 import dev.calicodcos.testkit.TestCertificates;
 import java.io.IOException;

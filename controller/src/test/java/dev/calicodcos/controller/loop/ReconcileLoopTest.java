@@ -7,7 +7,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.calicodcos.controller.election.Leadership;
-import dev.calicodcos.controller.store.KvStore;
+import dev.calicodcos.kvstore.KvStore;
 import dev.calicodcos.model.status.ClusterStatus;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;

@@ -1,8 +1,8 @@
 package dev.calicodcos.controller.loop;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.calicodcos.controller.store.KvStore;
-import dev.calicodcos.controller.store.Versioned;
+import dev.calicodcos.kvstore.KvStore;
+import dev.calicodcos.kvstore.Versioned;
 import dev.calicodcos.model.ClusterKeys;
 import dev.calicodcos.model.agent.AgentFacts;
 import dev.calicodcos.model.agent.AgentPlan;

@@ -26,7 +26,8 @@ class ShippedJarContentsIT {
     void itHoldsNoSimulatorTestkitDemoTestLibraryOrTestClass() throws IOException {
         List<String> entries = entries(jar);
 
-        assertThat(entries).as("the product itself").contains("dev/calicodcos/launcher/Main.class", "dev/calicodcos/controller/cli/CalicoDcos.class");
+        assertThat(entries).as("the product itself").contains("dev/calicodcos/launcher/Main.class", "dev/calicodcos/controller/cli/CalicoDcos.class",
+                "dev/calicodcos/kvstore/EtcdKvStore.class", "dev/calicodcos/reconcilers/agent/NodeAgent.class");
         assertThat(NotShipped.offences(entries)).as("entries of " + jar + " that are not the product").isEmpty();
     }
 

@@ -3,11 +3,13 @@ package dev.calicodcos.controller.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.calicodcos.kvstore.EtcdClients;
+import dev.calicodcos.kvstore.EtcdKvStore;
+import dev.calicodcos.kvstore.EtcdOptions;
+import dev.calicodcos.kvstore.KvStore;
 import dev.calicodcos.model.ClusterKeys;
 import dev.calicodcos.model.agent.AgentReport;
 import dev.calicodcos.model.codec.SpecCodec;
-import dev.calicodcos.reconcilers.etcd.EtcdClients;
-import dev.calicodcos.reconcilers.etcd.EtcdOptions;
 import dev.calicodcos.testkit.EtcdServer;
 import dev.calicodcos.testkit.TcpProxy;
 import java.time.Duration;

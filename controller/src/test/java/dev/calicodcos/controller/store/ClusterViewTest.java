@@ -3,9 +3,13 @@ package dev.calicodcos.controller.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.calicodcos.kvstore.KvStore;
+import dev.calicodcos.kvstore.StoreException;
 import dev.calicodcos.model.ClusterKeys;
 import dev.calicodcos.model.agent.AgentReport;
 import dev.calicodcos.model.codec.SpecCodec;
+import dev.calicodcos.testkit.ForwardingKvStore;
+import dev.calicodcos.testkit.InMemoryKvStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,23 +1,18 @@
 package dev.calicodcos.reconcilers.agent;
 
+import dev.calicodcos.kvstore.KvStore;
+import dev.calicodcos.kvstore.StoreException;
+import dev.calicodcos.kvstore.Versioned;
 import dev.calicodcos.model.agent.AgentPlan;
 import dev.calicodcos.model.agent.ResolvedPlan;
 import dev.calicodcos.model.agent.SpecInForce;
 import dev.calicodcos.model.agent.AgentReport;
 import dev.calicodcos.model.codec.SpecCodec;
 import dev.calicodcos.reconcilers.log.FailureLog;
-import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.Client;
-import io.etcd.jetcd.KeyValue;
-import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
-import io.etcd.jetcd.options.PutOption;
-import io.etcd.jetcd.support.CloseableClient;
-import io.grpc.stub.StreamObserver;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
@@ -35,16 +30,15 @@ import org.slf4j.event.Level;
  * only a person can.
  *
  * <p>Use: {@code new NodeAgent(...)} then {@link #run()} on a thread of your own (it returns after
- * {@link #close()}). The etcd client is the caller's and is not closed here.
+ * {@link #close()}). The store is the caller's and is not closed here.
  */
 public final class NodeAgent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NodeAgent.class);
-    private static final Duration ETCD_TIMEOUT = Duration.ofSeconds(10);
     /** Past the end of a stability period, so the pass finds it over (ActiveEnterTimestamp has second resolution). */
     private static final Duration STABLE_MARGIN = Duration.ofMillis(50);
 
     private final NodeAgentConfig config;
-    private final Client etcd;
+    private final KvStore store;
     private final StepRunner runner;
     private final SpecCodec codec;
     private final PassTiming timing;
@@ -54,19 +48,18 @@ public final class NodeAgent implements AutoCloseable {
 
     private volatile boolean closed;
     private volatile boolean started;
-    private volatile boolean leaseLost = true;
     private volatile Optional<AgentReport> lastReport = Optional.empty();
-    private long leaseId;
-    private CloseableClient keepAlive;
+    /** The lease the report is written under; none before the first report. */
+    private Optional<KvStore.Lease> lease = Optional.empty();
     private Optional<String> published = Optional.empty();
     /** This agent's plan, kept by a watch: a pass reads it without a request. Set by {@link #run()}. */
     private WatchedKey plan;
     /** The spec of the newest revision a plan referenced, read once per revision. */
     private Optional<SpecInForce> spec = Optional.empty();
 
-    public NodeAgent(NodeAgentConfig config, Client etcd, StepRunner runner, SpecCodec codec) {
+    public NodeAgent(NodeAgentConfig config, KvStore store, StepRunner runner, SpecCodec codec) {
         this.config = config;
-        this.etcd = etcd;
+        this.store = store;
         this.runner = runner;
         this.codec = codec;
         this.timing = new PassTiming(config);
@@ -75,7 +68,7 @@ public final class NodeAgent implements AutoCloseable {
     /** Runs passes until {@link #close()}; never throws for a failing step or a lost etcd. */
     public void run() {
         started = true;
-        try (WatchedKey watched = new WatchedKey(etcd, bytes(config.keys().plan(config.agentId())), ETCD_TIMEOUT, wake::release)) {
+        try (WatchedKey watched = new WatchedKey(store, config.keys().plan(config.agentId()), wake::release)) {
             plan = watched;
             while (!closed) {
                 Duration next = pass();
@@ -142,8 +135,7 @@ public final class NodeAgent implements AutoCloseable {
     }
 
     private <T> Optional<T> read(String key, Class<T> type) {
-        List<KeyValue> kvs = await(etcd.getKVClient().get(bytes(key))).getKvs();
-        return kvs.isEmpty() ? Optional.empty() : Optional.of(decode(key, kvs.get(0).getValue().getBytes(), type));
+        return store.get(key).map(Versioned::value).map(bytes -> decode(key, bytes, type));
     }
 
     private <T> T decode(String key, byte[] bytes, Class<T> type) {
@@ -158,42 +150,25 @@ public final class NodeAgent implements AutoCloseable {
     private void publish(AgentReport report) {
         String comparable = codec.toJson(new AgentReport(report.agentId(), report.nodeAgentVersion(), report.specRevision(),
                 report.facts(), report.blockers(), report.steps(), Instant.EPOCH));
+        boolean leaseLost = lease.map(KvStore.Lease::lost).orElse(true);
         if (!leaseLost && published.equals(Optional.of(comparable))) {
             return;
         }
         if (leaseLost) {
             renewLease();
         }
-        await(etcd.getKVClient().put(bytes(config.keys().report(config.agentId())), bytes(codec.toJson(report)),
-                PutOption.builder().withLeaseId(leaseId).build()));
+        store.put(config.keys().report(config.agentId()), codec.toJson(report).getBytes(StandardCharsets.UTF_8), lease.orElseThrow());
         published = Optional.of(comparable);
     }
 
+    /** A new lease; the lost one is left to expire (its key is rewritten under the new one). */
     private void renewLease() {
-        if (keepAlive != null) {
-            keepAlive.close();
-        }
-        leaseId = await(etcd.getLeaseClient().grant(config.leaseTtl().toSeconds())).getID();
-        leaseLost = false;
-        keepAlive = etcd.getLeaseClient().keepAlive(leaseId, new StreamObserver<>() {
-            @Override
-            public void onNext(LeaseKeepAliveResponse response) {
-                // kept alive
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                LOG.warn("report lease lost, will write the report under a new one agent={}", config.agentId());
-                leaseLost = true;
-                wake.release();
-            }
-
-            @Override
-            public void onCompleted() {
-                leaseLost = true;
-                wake.release();
-            }
-        });
+        lease.ifPresent(KvStore.Lease::close);
+        lease = Optional.empty(); // should the grant fail, the next pass grants again
+        lease = Optional.of(store.grantLease(config.leaseTtl(), () -> {
+            LOG.warn("report lease lost, will write the report under a new one agent={}", config.agentId());
+            wake.release();
+        }));
     }
 
     /** Stops the loop after the pass under way, then revokes the lease (the report goes with it). */
@@ -208,28 +183,10 @@ public final class NodeAgent implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (keepAlive != null) {
-            keepAlive.close();
-            try {
-                etcd.getLeaseClient().revoke(leaseId).get(ETCD_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (Exception revokeFailed) {
-                LOG.warn("could not revoke the report lease; it expires in {} agent={}", config.leaseTtl(), config.agentId());
-            }
-        }
-    }
-
-    private static <T> T await(java.util.concurrent.CompletableFuture<T> future) {
         try {
-            return future.get(ETCD_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (Exception e) {
-            throw new IllegalStateException("etcd: " + e.getMessage(), e);
+            lease.ifPresent(KvStore.Lease::close);
+        } catch (StoreException revokeFailed) {
+            LOG.warn("could not revoke the report lease; it expires in {} agent={}", config.leaseTtl(), config.agentId());
         }
-    }
-
-    private static ByteSequence bytes(String text) {
-        return ByteSequence.from(text, StandardCharsets.UTF_8);
     }
 }

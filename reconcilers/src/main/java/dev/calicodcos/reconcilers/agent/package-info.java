@@ -4,7 +4,7 @@
  * ({@code PassTiming}).
  *
  * <p>The top of the node agent: depends on every step package, {@code step}, {@code host}, {@code log}, the model,
- * jetcd (the plan watch, the leased report) and resilience4j's backoff. No other package here depends on it; the
- * CLI's {@code node} command starts it.
+ * the {@code kvstore} port (the plan watch, the leased report; never jetcd itself) and resilience4j's backoff. No
+ * other package here depends on it; the CLI's {@code node} command starts it.
  */
 package dev.calicodcos.reconcilers.agent;

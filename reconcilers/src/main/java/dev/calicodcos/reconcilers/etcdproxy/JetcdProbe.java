@@ -1,8 +1,8 @@
 package dev.calicodcos.reconcilers.etcdproxy;
 
+import dev.calicodcos.kvstore.EtcdClients;
+import dev.calicodcos.kvstore.EtcdOptions;
 import dev.calicodcos.model.spec.EtcdProxyStep;
-import dev.calicodcos.reconcilers.etcd.EtcdClients;
-import dev.calicodcos.reconcilers.etcd.EtcdOptions;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import java.io.IOException;

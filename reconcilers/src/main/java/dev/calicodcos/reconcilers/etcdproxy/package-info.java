@@ -6,7 +6,7 @@
  * field ({@code ExecArg}); "done" means a real read through the proxy worked ({@code EtcdProbe},
  * {@code JetcdProbe}).
  *
- * <p>Depends on {@code step}, {@code host}, {@code etcd}, the model, jetcd and the JDK's JNDI DNS provider; not on
+ * <p>Depends on {@code step}, {@code host}, {@code kvstore}'s {@code EtcdClients}, the model, jetcd and the JDK's JNDI DNS provider; not on
  * the other steps.
  */
 package dev.calicodcos.reconcilers.etcdproxy;

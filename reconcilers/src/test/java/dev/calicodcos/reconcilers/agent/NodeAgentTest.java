@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.calicodcos.kvstore.EtcdClients;
+import dev.calicodcos.kvstore.EtcdOptions;
+import dev.calicodcos.kvstore.KvStore;
 import dev.calicodcos.model.ClusterKeys;
 import dev.calicodcos.model.agent.AgentPlan;
 import dev.calicodcos.model.agent.ResolvedPlan;
@@ -17,8 +20,6 @@ import dev.calicodcos.model.spec.StepName;
 import dev.calicodcos.reconcilers.SharedDockerd;
 import dev.calicodcos.reconcilers.TestHost;
 import dev.calicodcos.reconcilers.TestSpecs;
-import dev.calicodcos.reconcilers.etcd.EtcdClients;
-import dev.calicodcos.reconcilers.etcd.EtcdOptions;
 import dev.calicodcos.testkit.EtcdServer;
 import dev.calicodcos.testkit.Executables;
 import io.etcd.jetcd.ByteSequence;
@@ -41,7 +42,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The node agent loop against a real etcd (plans in, reports out under a lease) on a test host with a real dockerd. */
+/**
+ * The node agent loop on its production store against a real etcd (plans in, reports out under a
+ * lease) on a test host with a real dockerd; the test reads and writes etcd with a client of its own.
+ */
 @Tag("integration")
 class NodeAgentTest {
     private static EtcdServer etcdServer;
@@ -54,6 +58,7 @@ class NodeAgentTest {
 
     private TestHost agent;
     private Client etcd;
+    private KvStore store;
     private NodeAgent nodeAgent;
     private Thread loop;
 
@@ -76,7 +81,8 @@ class NodeAgentTest {
         agent.script("/opt/mesosphere/bin/mesos-master", "echo 'mesos 1.4.0'");
         etcd = EtcdClients.connect(EtcdOptions.plain(etcdServer.endpoint()));
         NodeAgentConfig config = new NodeAgentConfig("agent-1", keys, Duration.ofMillis(500), Duration.ofMillis(300), Duration.ofSeconds(5));
-        nodeAgent = new NodeAgent(config, etcd, agent.runner(), codec);
+        store = NodeAgentFactory.store(EtcdOptions.plain(etcdServer.endpoint()));
+        nodeAgent = new NodeAgent(config, store, agent.runner(), codec);
         loop = new Thread(nodeAgent::run, "node-agent");
     }
 
@@ -84,6 +90,7 @@ class NodeAgentTest {
     void tearDown() throws Exception {
         nodeAgent.close();
         loop.join(30_000);
+        store.close();
         etcd.getKVClient().delete(bytes("/"), io.etcd.jetcd.options.DeleteOption.builder().isPrefix(true).build()).get(5, TimeUnit.SECONDS);
         etcd.close();
         agent.close();
@@ -156,14 +163,14 @@ class NodeAgentTest {
     @Test
     void aNodeAgentThatDiesWithoutClosingIsLostWhenItsLeaseExpires() throws Exception {
         writePlan(plan(cniAndContainers()));
-        Client ownClient = EtcdClients.connect(EtcdOptions.plain(etcdServer.endpoint()));
+        KvStore ownStore = NodeAgentFactory.store(EtcdOptions.plain(etcdServer.endpoint()));
         NodeAgentConfig config = new NodeAgentConfig("agent-1", keys, Duration.ofMillis(500), Duration.ofMillis(300), Duration.ofSeconds(3));
-        NodeAgent dying = new NodeAgent(config, ownClient, agent.runner(), codec);
+        NodeAgent dying = new NodeAgent(config, ownStore, agent.runner(), codec);
         Thread dyingLoop = new Thread(dying::run, "dying-node-agent");
         dyingLoop.start();
         awaitReport(NodeAgentTest::allSettled);
 
-        ownClient.close(); // its connection to etcd is gone: no keep-alive, no revoke, like kill -9
+        ownStore.close(); // its connection to etcd is gone: no keep-alive, no revoke, like kill -9
 
         await().atMost(Duration.ofSeconds(20)).until(() -> reportKeyOrNull() == null);
         dying.close();

@@ -7,14 +7,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.calicodcos.kvstore.EtcdClients;
+import dev.calicodcos.kvstore.EtcdOptions;
 import dev.calicodcos.model.agent.AgentReport;
 import dev.calicodcos.model.agent.StepPhase;
 import dev.calicodcos.model.spec.StepName;
 import dev.calicodcos.reconcilers.TestHost;
 import dev.calicodcos.reconcilers.agent.NodeAgentSteps;
 import dev.calicodcos.reconcilers.agent.StepRunner;
-import dev.calicodcos.reconcilers.etcd.EtcdClients;
-import dev.calicodcos.reconcilers.etcd.EtcdOptions;
 import dev.calicodcos.reconcilers.step.CrashPoints;
 import dev.calicodcos.testkit.EtcdServer;
 import dev.calicodcos.testkit.Executables;

@@ -1,5 +1,8 @@
-package dev.calicodcos.controller.store;
+package dev.calicodcos.testkit;
 
+import dev.calicodcos.kvstore.KvStore;
+import dev.calicodcos.kvstore.Versioned;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -42,6 +45,21 @@ public class ForwardingKvStore implements KvStore {
     @Override
     public Watch watchPrefix(String prefix, long fromRevision, Consumer<List<Change>> onChanges, Consumer<Throwable> onError) {
         return delegate.watchPrefix(prefix, fromRevision, onChanges, onError);
+    }
+
+    @Override
+    public Watch watchKey(String key, long fromRevision, Consumer<List<Change>> onChanges, Consumer<Throwable> onError) {
+        return delegate.watchKey(key, fromRevision, onChanges, onError);
+    }
+
+    @Override
+    public Lease grantLease(Duration ttl, Runnable onLost) {
+        return delegate.grantLease(ttl, onLost);
+    }
+
+    @Override
+    public long put(String key, byte[] value, Lease lease) {
+        return delegate.put(key, value, lease);
     }
 
     @Override

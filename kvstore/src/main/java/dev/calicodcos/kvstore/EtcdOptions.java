@@ -1,4 +1,4 @@
-package dev.calicodcos.reconcilers.etcd;
+package dev.calicodcos.kvstore;
 
 import java.nio.file.Path;
 import java.util.List;

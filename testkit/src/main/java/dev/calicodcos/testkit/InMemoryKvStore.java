@@ -1,29 +1,40 @@
-package dev.calicodcos.controller.store;
+package dev.calicodcos.testkit;
 
+import dev.calicodcos.kvstore.KvStore;
+import dev.calicodcos.kvstore.StoreException;
+import dev.calicodcos.kvstore.Versioned;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
- * The in-memory twin of {@link EtcdKvStore} for unit tests: one revision counter, every change kept
+ * The in-memory twin of {@code EtcdKvStore} for unit tests: one revision counter, every change kept
  * (so reads at a past revision and watches from one work as in etcd), watches called on the writing
- * thread in revision order, and the faults a view must survive: {@link #compact} and
- * {@link #breakWatches}.
+ * thread in revision order, leases that live until closed or {@linkplain #expire expired} (no clock:
+ * a test ends them), and the faults a view must survive: {@link #compact} and {@link #breakWatches}.
  */
 public final class InMemoryKvStore implements KvStore {
     private final List<Change> history = new ArrayList<>();
     private final List<Watcher> watchers = new ArrayList<>();
     private final List<Fence> deposed = new ArrayList<>();
+    /** The lease each leased key was last written under; a write without one unbinds the key, as in etcd. */
+    private final Map<String, MemoryLease> leased = new HashMap<>();
     private long revision = 1; // etcd starts at 1
     private long compacted;
+    private long leases;
     private int reads;
 
-    private record Watcher(String prefix, Consumer<List<Change>> onChanges, Consumer<Throwable> onError) {}
+    private record Watcher(Predicate<String> keys, Consumer<List<Change>> onChanges, Consumer<Throwable> onError) {}
 
     @Override
     public synchronized Optional<Versioned> get(String key) {
@@ -87,12 +98,21 @@ public final class InMemoryKvStore implements KvStore {
 
     @Override
     public synchronized Watch watchPrefix(String prefix, long fromRevision, Consumer<List<Change>> onChanges, Consumer<Throwable> onError) {
-        Watcher watcher = new Watcher(prefix, onChanges, onError);
+        return watch(key -> key.startsWith(prefix), fromRevision, onChanges, onError);
+    }
+
+    @Override
+    public synchronized Watch watchKey(String key, long fromRevision, Consumer<List<Change>> onChanges, Consumer<Throwable> onError) {
+        return watch(key::equals, fromRevision, onChanges, onError);
+    }
+
+    private Watch watch(Predicate<String> keys, long fromRevision, Consumer<List<Change>> onChanges, Consumer<Throwable> onError) {
+        Watcher watcher = new Watcher(keys, onChanges, onError);
         if (fromRevision <= compacted) {
             onError.accept(new StoreException("etcd compacted past revision " + fromRevision, null));
             return () -> { };
         }
-        List<Change> missed = history.stream().filter(c -> c.revision() >= fromRevision && c.key().startsWith(prefix)).toList();
+        List<Change> missed = history.stream().filter(c -> c.revision() >= fromRevision && keys.test(c.key())).toList();
         if (!missed.isEmpty()) {
             onChanges.accept(missed);
         }
@@ -102,6 +122,43 @@ public final class InMemoryKvStore implements KvStore {
                 watchers.remove(watcher);
             }
         };
+    }
+
+    @Override
+    public synchronized MemoryLease grantLease(Duration ttl, Runnable onLost) {
+        return new MemoryLease(++leases, ttl, onLost);
+    }
+
+    @Override
+    public synchronized long put(String key, byte[] value, Lease lease) {
+        if (!(lease instanceof MemoryLease memory) || memory.ended) {
+            throw new StoreException("etcd refused to write " + key + ": requested lease not found", null);
+        }
+        long at = apply(List.of(new Put(key, value)));
+        leased.put(key, memory);
+        return at;
+    }
+
+    /** The lease {@code key} was written under, if it was. */
+    public synchronized Optional<MemoryLease> leaseOf(String key) {
+        return Optional.ofNullable(leased.get(key));
+    }
+
+    /**
+     * Ends {@code lease} as etcd does when its holder stopped renewing it for a whole TTL: its keys
+     * are deleted in one revision (watches see the deletions), then its holder's {@code onLost} runs.
+     */
+    public synchronized void expire(Lease lease) {
+        MemoryLease memory = (MemoryLease) lease;
+        if (memory.end()) {
+            memory.lost = true;
+            memory.onLost.run();
+        }
+    }
+
+    /** {@link #expire} of the lease {@code key} was written under. */
+    public synchronized void expireLeaseOf(String key) {
+        expire(leaseOf(key).orElseThrow(() -> new IllegalStateException(key + " was not written under a lease")));
     }
 
     /** Forgets history up to {@code atRevision}: watches and reads from before it fail, as after etcd's compaction. */
@@ -130,6 +187,57 @@ public final class InMemoryKvStore implements KvStore {
     public void close() {
     }
 
+    /** A lease of this store. */
+    public final class MemoryLease implements Lease {
+        private final long id;
+        private final Duration ttl;
+        private final Runnable onLost;
+        private boolean ended;
+        private volatile boolean lost;
+
+        private MemoryLease(long id, Duration ttl, Runnable onLost) {
+            this.id = id;
+            this.ttl = ttl;
+            this.onLost = onLost;
+        }
+
+        /** The TTL it was granted with. */
+        public Duration ttl() {
+            return ttl;
+        }
+
+        @Override
+        public boolean lost() {
+            return lost;
+        }
+
+        @Override
+        public void close() {
+            synchronized (InMemoryKvStore.this) {
+                end();
+            }
+        }
+
+        /** Deletes its keys, once; false when it had already ended. */
+        private boolean end() {
+            if (ended) {
+                return false;
+            }
+            ended = true;
+            List<Write> deletes = leased.entrySet().stream().filter(e -> e.getValue() == this)
+                    .<Write>map(e -> new Delete(e.getKey())).sorted(Comparator.comparing(Write::key)).toList();
+            if (!deletes.isEmpty()) {
+                apply(deletes);
+            }
+            return true;
+        }
+
+        @Override
+        public String toString() {
+            return "lease " + id;
+        }
+    }
+
     private long apply(List<Write> writes) {
         revision++;
         List<Change> changes = new ArrayList<>();
@@ -140,10 +248,11 @@ public final class InMemoryKvStore implements KvStore {
                     ? Optional.of(new Versioned(put.value(), revision, old == null ? revision : old.createRevision()))
                     : Optional.empty();
             changes.add(new Change(write.key(), value, revision));
+            leased.remove(write.key());
         }
         history.addAll(changes);
         for (Watcher w : List.copyOf(watchers)) {
-            List<Change> seen = changes.stream().filter(c -> c.key().startsWith(w.prefix())).toList();
+            List<Change> seen = changes.stream().filter(c -> w.keys().test(c.key())).toList();
             if (!seen.isEmpty()) {
                 w.onChanges().accept(seen);
             }

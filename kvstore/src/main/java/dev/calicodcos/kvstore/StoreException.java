@@ -1,4 +1,4 @@
-package dev.calicodcos.controller.store;
+package dev.calicodcos.kvstore;
 
 /** etcd could not be reached or did not answer in time; the message says which key and why. */
 public final class StoreException extends RuntimeException {

@@ -1,10 +1,11 @@
-package dev.calicodcos.controller.store;
+package dev.calicodcos.kvstore;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
@@ -13,7 +14,9 @@ import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.OptionsUtil;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.options.WatchOption;
+import io.etcd.jetcd.support.CloseableClient;
 import io.etcd.jetcd.watch.WatchEvent;
+import io.grpc.stub.StreamObserver;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -25,9 +28,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
-/** {@link KvStore} on jetcd. Library exceptions become {@link StoreException} here and nowhere else. */
+/**
+ * {@link KvStore} on jetcd. Library exceptions become {@link StoreException} here and nowhere else.
+ * Closing it closes the client.
+ */
 public final class EtcdKvStore implements KvStore {
     private final Client client;
     private final Duration timeout;
@@ -92,8 +99,16 @@ public final class EtcdKvStore implements KvStore {
 
     @Override
     public Watch watchPrefix(String prefix, long fromRevision, Consumer<List<Change>> onChanges, Consumer<Throwable> onError) {
-        WatchOption option = WatchOption.builder().isPrefix(true).withRevision(fromRevision).build();
-        io.etcd.jetcd.Watch.Watcher watcher = client.getWatchClient().watch(bytes(prefix), option,
+        return watch(prefix, WatchOption.builder().isPrefix(true).withRevision(fromRevision).build(), onChanges, onError);
+    }
+
+    @Override
+    public Watch watchKey(String key, long fromRevision, Consumer<List<Change>> onChanges, Consumer<Throwable> onError) {
+        return watch(key, WatchOption.builder().withRevision(fromRevision).build(), onChanges, onError);
+    }
+
+    private Watch watch(String key, WatchOption option, Consumer<List<Change>> onChanges, Consumer<Throwable> onError) {
+        io.etcd.jetcd.Watch.Watcher watcher = client.getWatchClient().watch(bytes(key), option,
                 io.etcd.jetcd.Watch.listener(response -> {
                     List<Change> changes = response.getEvents().stream().map(EtcdKvStore::change).toList();
                     if (!changes.isEmpty()) {
@@ -108,6 +123,79 @@ public final class EtcdKvStore implements KvStore {
         return new Change(kv.getKey().toString(StandardCharsets.UTF_8),
                 event.getEventType() == WatchEvent.EventType.DELETE ? Optional.empty() : Optional.of(versioned(kv)),
                 kv.getModRevision());
+    }
+
+    @Override
+    public Lease grantLease(Duration ttl, Runnable onLost) {
+        long id = await(client.getLeaseClient().grant(ttl.toSeconds()), "grant a lease of " + ttl.toSeconds() + "s").getID();
+        return new EtcdLease(id, onLost);
+    }
+
+    @Override
+    public long put(String key, byte[] value, Lease lease) {
+        if (!(lease instanceof EtcdLease etcdLease)) {
+            throw new IllegalArgumentException("not a lease of this store: " + lease);
+        }
+        return await(client.getKVClient().put(bytes(key), ByteSequence.from(value), PutOption.builder().withLeaseId(etcdLease.id).build()),
+                "write " + key).getHeader().getRevision();
+    }
+
+    /**
+     * jetcd renews the lease (a third of its TTL apart) and ends the stream when etcd no longer has it
+     * or no renewal got through for a whole TTL: either end makes it lost.
+     */
+    private final class EtcdLease implements Lease {
+        private final long id;
+        private final Runnable onLost;
+        private final AtomicBoolean ended = new AtomicBoolean();
+        private final CloseableClient keepAlive;
+        private volatile boolean lost;
+
+        EtcdLease(long id, Runnable onLost) {
+            this.id = id;
+            this.onLost = onLost;
+            this.keepAlive = client.getLeaseClient().keepAlive(id, new StreamObserver<>() {
+                @Override
+                public void onNext(LeaseKeepAliveResponse response) {
+                    // renewed
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    lose();
+                }
+
+                @Override
+                public void onCompleted() {
+                    lose();
+                }
+            });
+        }
+
+        private void lose() {
+            if (ended.compareAndSet(false, true)) {
+                lost = true;
+                onLost.run();
+            }
+        }
+
+        @Override
+        public boolean lost() {
+            return lost;
+        }
+
+        @Override
+        public void close() {
+            keepAlive.close();
+            if (ended.compareAndSet(false, true)) {
+                await(client.getLeaseClient().revoke(id), "revoke lease " + Long.toHexString(id));
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "lease " + Long.toHexString(id);
+        }
     }
 
     @Override

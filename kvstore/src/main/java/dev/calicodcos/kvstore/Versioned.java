@@ -1,4 +1,4 @@
-package dev.calicodcos.controller.store;
+package dev.calicodcos.kvstore;
 
 /**
  * A value read from etcd with the revisions that make compare-and-swap possible.

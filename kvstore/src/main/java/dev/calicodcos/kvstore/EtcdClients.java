@@ -1,4 +1,4 @@
-package dev.calicodcos.reconcilers.etcd;
+package dev.calicodcos.kvstore;
 
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.ClientBuilder;

@@ -1,12 +1,17 @@
-package dev.calicodcos.controller.store;
+package dev.calicodcos.kvstore;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.SortedMap;
 import java.util.function.Consumer;
 
-/** Everything calico-dcos needs from etcd's key space, and nothing else. Every call has a timeout. */
+/**
+ * Everything calico-dcos needs from etcd's key space, and nothing else: the controller's reads,
+ * fenced writes and prefix watches, and the node agent's one-key watch and leased report. Every
+ * call has a timeout and fails with {@link StoreException}.
+ */
 public interface KvStore extends AutoCloseable {
 
     Optional<Versioned> get(String key);
@@ -42,6 +47,20 @@ public interface KvStore extends AutoCloseable {
      */
     Watch watchPrefix(String prefix, long fromRevision, Consumer<List<Change>> onChanges, Consumer<Throwable> onError);
 
+    /** As {@link #watchPrefix}, for {@code key} alone (no key that merely starts with it). */
+    Watch watchKey(String key, long fromRevision, Consumer<List<Change>> onChanges, Consumer<Throwable> onError);
+
+    /**
+     * Grants a lease of {@code ttl} and keeps it alive until {@link Lease#close()}. Keys written under
+     * it are deleted when it ends: at once when closed, or {@code ttl} after it could last be renewed
+     * (this process died or lost etcd). {@code onLost} runs once when renewing fails for good; the
+     * lease is then {@link Lease#lost()} and the caller grants a new one and writes its keys again.
+     */
+    Lease grantLease(Duration ttl, Runnable onLost);
+
+    /** Writes {@code value}, bound to {@code lease}: the key goes when the lease ends. Returns the revision written at. */
+    long put(String key, byte[] value, Lease lease);
+
     /** The cluster's current revision. */
     long revision();
 
@@ -49,6 +68,20 @@ public interface KvStore extends AutoCloseable {
     void close();
 
     interface Watch extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /** A lease from {@link #grantLease}, kept alive until closed or lost. */
+    interface Lease extends AutoCloseable {
+        /** Renewing failed for good: the keys under this lease are gone, or go when its TTL runs out. */
+        boolean lost();
+
+        /**
+         * Stops renewing and revokes the lease, so its keys go at once; a lost lease is left to expire.
+         *
+         * @throws StoreException when etcd does not take the revocation (the keys then go after the TTL)
+         */
         @Override
         void close();
     }
