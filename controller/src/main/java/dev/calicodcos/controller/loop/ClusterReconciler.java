@@ -42,6 +42,8 @@ public final class ClusterReconciler implements ReconcilePass {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterReconciler.class);
     /** How long a pass waits for the watch to bring back the previous pass's own writes. */
     private static final Duration OWN_WRITES = Duration.ofSeconds(10);
+    /** The least time between two status documents that differ only in counts and events. */
+    private static final Duration STATUS_INTERVAL = Duration.ofSeconds(1);
 
     private final ClusterStore store;
     private final ClusterView view;
@@ -91,8 +93,12 @@ public final class ClusterReconciler implements ReconcilePass {
         return write(fence, planned);
     }
 
-    /** A pass's plan and the writes it needs, computed while the view holds still. */
-    private record Planned(Optional<PlanDelta> delta, List<List<PlannedWrite>> batches, ClusterStatus found, Set<String> plannedAgents) {}
+    /**
+     * A pass's plan and the writes it needs, computed while the view holds still; {@code statusLater}
+     * when the status document was held back.
+     */
+    private record Planned(Optional<PlanDelta> delta, List<List<PlannedWrite>> batches, ClusterStatus found, Set<String> plannedAgents,
+                           Duration statusLater) {}
 
     private Planned plan(ClusterSnapshot world, ClusterView.Changes changes) {
         if (changes.resynced()) {
@@ -100,7 +106,7 @@ public final class ClusterReconciler implements ReconcilePass {
         }
         if (world.spec().isEmpty()) {
             ClusterStatus found = world.statusDocument().orElse(ClusterStatus.empty());
-            return new Planned(Optional.empty(), List.of(), found, Set.copyOf(world.plans().keySet()));
+            return new Planned(Optional.empty(), List.of(), found, Set.copyOf(world.plans().keySet()), null);
         }
         Versioned stored = world.spec().get();
         Optional<List<String>> invalid = Optional.empty();
@@ -114,7 +120,7 @@ public final class ClusterReconciler implements ReconcilePass {
             }
             if (lastGood == null) {
                 LOG.warn("spec is invalid and no valid spec was ever applied revision={}", stored.modRevision());
-                planner.forget();
+                planner.newTerm(); // the status written here is not the planner's: start again from the stored one
                 return planned(world, PlanDelta.of(invalidOnly(world, stored.modRevision(), invalid.get()), world.allRows().keySet()));
             }
         }
@@ -125,8 +131,10 @@ public final class ClusterReconciler implements ReconcilePass {
     }
 
     private static Planned planned(ClusterSnapshot world, PlanDelta delta) {
-        return new Planned(Optional.of(delta), WriteOrder.batches(delta, world.stored(), ClusterStore.MAX_WRITES_PER_TXN),
-                delta.summary(), delta.plannedAgents());
+        Duration statusLater = WriteOrder.statusDueIn(world.statusDocument(), delta.summary(), STATUS_INTERVAL)
+                .filter(wait -> !wait.isZero()).orElse(null);
+        return new Planned(Optional.of(delta), WriteOrder.batches(delta, world.stored(), ClusterStore.MAX_WRITES_PER_TXN, STATUS_INTERVAL),
+                delta.summary(), delta.plannedAgents(), statusLater);
     }
 
     /** The spec is read and validated once per revision, not once per pass. */
@@ -149,7 +157,7 @@ public final class ClusterReconciler implements ReconcilePass {
         long atLeast = lastWrite;
         if (!fence.equals(term)) {
             atLeast = store.revision();
-            planner.forget();
+            planner.newTerm();
             term = fence;
         }
         if (!view.awaitRevision(atLeast, OWN_WRITES)) {
@@ -176,7 +184,7 @@ public final class ClusterReconciler implements ReconcilePass {
             outcome = PassResult.Outcome.WROTE;
             LOG.debug("wrote keys count={} revision={}", planned.batches().stream().mapToInt(List::size).sum(), lastWrite);
         }
-        return new PassResult(outcome, planned.found(), planned.plannedAgents());
+        return new PassResult(outcome, planned.found(), planned.plannedAgents(), planned.statusLater());
     }
 
     /** A status saying why nothing is planned: the spec is invalid and none was ever valid. */

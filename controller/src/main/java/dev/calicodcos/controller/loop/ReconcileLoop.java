@@ -82,6 +82,9 @@ public final class ReconcileLoop implements AutoCloseable {
             } else {
                 afterPass.accept(result);
             }
+            if (result.passWithin() != null && result.passWithin().compareTo(wait) < 0) {
+                wait = result.passWithin();
+            }
             failures.set(0);
             failureLog.succeeded();
         } catch (Exception e) {

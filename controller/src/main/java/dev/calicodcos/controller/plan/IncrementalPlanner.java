@@ -31,13 +31,19 @@ import java.util.TreeSet;
  * counts, and the agents waiting for a restart slot in the order they get one), and when only some
  * agents' reports, plans or rows changed it re-plans those agents and the budget: O(changed · log N)
  * instead of O(N). Anything that concerns every agent (the spec, the control key, the agent list,
- * a status document it did not write, the first round, {@link #forget}) makes it plan everyone
- * with the {@code Planner} itself. Its output equals the full planner's on the same input; a
- * property test checks that over random event sequences. Not thread-safe: one loop thread owns it.
+ * the first round, {@link #forget}) makes it plan everyone with the {@code Planner} itself.
+ *
+ * <p>Within a leadership term the leader is the only writer of the status document, and may hold
+ * it back (see {@link WriteOrder}), so the status it computed last, not the stored one, is the
+ * previous status of the next round; a new term ({@link #newTerm}) starts from the stored one.
+ * Its output equals the full planner's given that previous status; a property test checks that
+ * over random event sequences. Not thread-safe: one loop thread owns it.
  */
 public final class IncrementalPlanner {
     private final Planner planner;
     private Memory memory;
+    /** The status of the last round this term, which etcd may not hold yet. */
+    private ClusterStatus lastStatus;
     private long fullRounds;
 
     public IncrementalPlanner(Planner planner) {
@@ -49,18 +55,29 @@ public final class IncrementalPlanner {
         memory = null;
     }
 
+    /** Plans everyone next round from the stored status: a leader of a term in between may have written it. */
+    public void newTerm() {
+        memory = null;
+        lastStatus = null;
+    }
+
     /**
      * Plans a round. {@code changedAgents} names every agent whose report, plan or status row changed
      * in etcd since the previous round (a superset does no harm).
      */
     public PlanDelta plan(PlanInput in, Set<String> changedAgents) {
-        if (memory == null || !memory.sameWorld(in)) {
+        PlanInput current = lastStatus == null ? in : in.withPrevious(lastStatus);
+        PlanDelta delta;
+        if (memory == null || !memory.sameWorld(current)) {
             fullRounds++;
-            PlanResult full = planner.plan(in);
-            memory = new Memory(in, full, planner.stepHashes(in.cluster().spec()));
-            return PlanDelta.of(full, in.previousRows().keySet());
+            PlanResult full = planner.plan(current);
+            memory = new Memory(current, full, planner.stepHashes(in.cluster().spec()));
+            delta = PlanDelta.of(full, in.previousRows().keySet());
+        } else {
+            delta = memory.replan(current, changedAgents);
         }
-        return memory.replan(in, changedAgents);
+        lastStatus = delta.summary();
+        return delta;
     }
 
     /** How many rounds planned every agent: the rest planned only what changed. */
@@ -129,8 +146,7 @@ public final class IncrementalPlanner {
                     && in.invalidSpec().equals(invalidSpec)
                     && in.control().equals(control)
                     && (in.agents() == agentList || in.agents().equals(agentList))
-                    && in.storedSpec().equals(specInForce)
-                    && in.previous().withoutAgents().withUpdatedAt(null).equals(summary.withUpdatedAt(null));
+                    && in.storedSpec().equals(specInForce);
         }
 
         PlanDelta replan(PlanInput in, Set<String> changedAgents) {

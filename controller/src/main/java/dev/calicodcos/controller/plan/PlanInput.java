@@ -40,4 +40,10 @@ public record PlanInput(
         Optional<SpecInForce> storedSpec,
         Instant now,
         Duration goneGracePeriod) {
+
+    /** The same input with another previous status document. */
+    public PlanInput withPrevious(ClusterStatus document) {
+        return new PlanInput(cluster, specRevision, observedRevision, invalidSpec, agents, reports, plans, control, document, previousRows,
+                storedSpec, now, goneGracePeriod);
+    }
 }

@@ -4,6 +4,7 @@ import dev.calicodcos.model.agent.AgentPlan;
 import dev.calicodcos.model.agent.RestartGrant;
 import dev.calicodcos.model.status.AgentStatus;
 import dev.calicodcos.model.status.ClusterStatus;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,17 @@ public final class WriteOrder {
     private WriteOrder() {}
 
     public static List<List<PlannedWrite>> batches(PlanDelta result, StoredDocuments etcd, int maxPerBatch) {
+        return batches(result, etcd, maxPerBatch, Duration.ZERO);
+    }
+
+    /**
+     * As above, but a status document that changed only in its counts, step summary or events is
+     * written at most once per {@code statusInterval}: in a rollout every pass changes those, and at
+     * 50 restarts a second a document with its 200 events, written and watched back per pass, was
+     * most of etcd's traffic. Generations, conditions and the rollout's paused and halted state are
+     * written at once, so {@code status --wait} sees Ready when it happens.
+     */
+    public static List<List<PlannedWrite>> batches(PlanDelta result, StoredDocuments etcd, int maxPerBatch, Duration statusInterval) {
         if (maxPerBatch < 1) {
             throw new IllegalArgumentException("maxPerBatch must be at least 1, was " + maxPerBatch);
         }
@@ -46,16 +58,44 @@ public final class WriteOrder {
                 .forEach(agentId -> writes.add(new PlannedWrite.DeleteRow(agentId)));
         result.rows().entrySet().stream().filter(e -> !e.getValue().equals(storedRows.get(e.getKey()))).sorted(Map.Entry.comparingByKey())
                 .forEach(e -> writes.add(new PlannedWrite.PutRow(e.getKey(), e.getValue())));
-        // A stored document with rows inside (from an earlier version) differs, so it is rewritten without them.
-        ClusterStatus summary = result.summary();
-        if (!etcd.statusDocument().map(d -> d.withUpdatedAt(summary.updatedAt())).equals(Optional.of(summary))) {
-            writes.add(new PlannedWrite.PutStatus(summary));
+        if (statusDueIn(etcd.statusDocument(), result.summary(), statusInterval).filter(Duration::isZero).isPresent()) {
+            writes.add(new PlannedWrite.PutStatus(result.summary()));
         }
         List<List<PlannedWrite>> batches = new ArrayList<>();
         for (int from = 0; from < writes.size(); from += maxPerBatch) {
             batches.add(List.copyOf(writes.subList(from, Math.min(writes.size(), from + maxPerBatch))));
         }
         return batches;
+    }
+
+    /**
+     * When the {@code planned} status document is due: now (zero), after the returned wait, or never
+     * (empty: etcd holds it but for its time). A stored document with rows inside (from an earlier
+     * version) is due at once, to be rewritten without them.
+     */
+    public static Optional<Duration> statusDueIn(Optional<ClusterStatus> stored, ClusterStatus planned, Duration interval) {
+        if (stored.isEmpty()) {
+            return Optional.of(Duration.ZERO);
+        }
+        ClusterStatus before = stored.get();
+        if (before.withUpdatedAt(planned.updatedAt()).equals(planned)) {
+            return Optional.empty();
+        }
+        if (!before.agents().isEmpty() || !Headline.of(before).equals(Headline.of(planned))
+                || before.updatedAt() == null || planned.updatedAt() == null) {
+            return Optional.of(Duration.ZERO);
+        }
+        Duration since = Duration.between(before.updatedAt(), planned.updatedAt());
+        return Optional.of(since.compareTo(interval) >= 0 ? Duration.ZERO : interval.minus(since));
+    }
+
+    /** What a reader of the status waits for, as opposed to counts and events that move every pass. */
+    private record Headline(long observed, long applied, List<String> conditions, boolean paused, boolean halted) {
+        static Headline of(ClusterStatus s) {
+            return new Headline(s.observedGeneration(), s.appliedGeneration(),
+                    s.conditions().stream().map(c -> c.type() + "=" + c.status() + "/" + c.reason()).toList(),
+                    s.rollout().paused(), s.rollout().halted());
+        }
     }
 
     private static boolean issuesGrant(AgentPlan plan, AgentPlan before) {

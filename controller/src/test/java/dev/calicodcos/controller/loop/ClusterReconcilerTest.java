@@ -19,11 +19,10 @@ import dev.calicodcos.model.codec.SpecCodec;
 import dev.calicodcos.model.spec.StepName;
 import dev.calicodcos.testkit.ForwardingKvStore;
 import dev.calicodcos.testkit.InMemoryKvStore;
+import dev.calicodcos.testkit.MovableClock;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -50,6 +49,7 @@ class ClusterReconcilerTest {
     private final List<AgentView> agents = IntStream.range(0, 100)
             .mapToObj(i -> new AgentView("agent-" + i, "agent-" + i + ".example.com", Set.of("*"), Map.of(), true)).toList();
     private ClusterView view;
+    private final MovableClock clock = MovableClock.at(T0);
     private ClusterReconciler reconciler;
     private long specRevision;
 
@@ -67,7 +67,7 @@ class ClusterReconcilerTest {
         specRevision = kv.put(keys.spec(), Specs.withSpec("rollout:\n  maxConcurrentRestarts: 2\n").getBytes(StandardCharsets.UTF_8));
         view.start();
         await().atMost(Duration.ofSeconds(10)).until(() -> view.snapshotsRead() > 0);
-        reconciler = new ClusterReconciler(store, view, codec, () -> agents, Clock.fixed(T0, ZoneOffset.UTC), Duration.ofMinutes(10));
+        reconciler = new ClusterReconciler(store, view, codec, () -> agents, clock, Duration.ofMinutes(10));
     }
 
     @AfterEach
@@ -75,9 +75,11 @@ class ClusterReconcilerTest {
         view.close();
     }
 
+    private PassResult last;
+
     private List<String> writtenBy(KvStore.Fence term) throws InterruptedException {
         commits.clear();
-        reconciler.reconcile(term);
+        last = reconciler.reconcile(term);
         return commits.stream().flatMap(List::stream).toList();
     }
 
@@ -96,11 +98,26 @@ class ClusterReconcilerTest {
     void aReportRewritesThatAgentsRowAndPlanAndTheStatusNotEveryAgents() throws Exception {
         assertThat(writtenBy(TERM_1)).as("the first pass plans everyone").hasSizeGreaterThan(200);
 
+        clock.advance(Duration.ofSeconds(1));
         awaitingRestart("agent-7");
 
         assertThat(writtenBy(TERM_1)).containsExactly(keys.plan("agent-7"), keys.agentStatus("agent-7"), keys.status());
         AgentPlan plan = codec.json().readValue(kv.get(keys.plan("agent-7")).orElseThrow().value(), AgentPlan.class);
         assertThat(plan.restartGrant()).as("the agent waiting for a restart got a slot").isPresent();
+    }
+
+    @Test
+    void aStatusThatMovedOnlyInItsCountsIsHeldBackASecondAndThePassAsksForAnotherByThen() throws InterruptedException {
+        writtenBy(TERM_1);
+        clock.advance(Duration.ofMillis(300));
+        awaitingRestart("agent-7");
+
+        assertThat(writtenBy(TERM_1)).containsExactly(keys.plan("agent-7"), keys.agentStatus("agent-7"));
+        assertThat(last.passWithin()).isEqualTo(Duration.ofMillis(700));
+
+        clock.advance(Duration.ofMillis(700));
+        assertThat(writtenBy(TERM_1)).containsExactly(keys.status());
+        assertThat(last.passWithin()).isNull();
     }
 
     @Test

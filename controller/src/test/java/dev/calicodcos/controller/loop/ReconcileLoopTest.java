@@ -64,6 +64,18 @@ class ReconcileLoopTest {
     }
 
     @Test
+    void aPassThatHoldsItsStatusBackGetsTheNextPassByThenEvenWithASlowResync() {
+        AtomicInteger passes = new AtomicInteger();
+        ReconcilePass holdsBack = fence -> new PassResult(PassResult.Outcome.WROTE, ClusterStatus.empty(), Set.of(),
+                passes.incrementAndGet() == 1 ? Duration.ofMillis(50) : null);
+        try (ReconcileLoop slow = new ReconcileLoop(holdsBack, new Leading(), Duration.ofHours(1), new SimpleMeterRegistry(), result -> { })) {
+            slow.trigger();
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> passes.get() == 2);
+        }
+    }
+
+    @Test
     void afterASuccessTheSameFailureShowsItsStackTraceAgain() {
         failure.set(new IllegalStateException("etcd: deadline exceeded"));
         loop.trigger();

@@ -8,8 +8,11 @@ import dev.calicodcos.model.agent.AgentPlan;
 import dev.calicodcos.model.agent.SpecInForce;
 import dev.calicodcos.model.agent.RestartGrant;
 import dev.calicodcos.model.spec.StepName;
+import dev.calicodcos.model.status.AgentPhase;
 import dev.calicodcos.model.status.ClusterStatus;
+import dev.calicodcos.model.status.Condition;
 import dev.calicodcos.model.status.RolloutStatus;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -133,6 +136,33 @@ class WriteOrderTest {
         assertThat(first.get(0)).containsExactly(new PlannedWrite.PutSpecInForce(eight));
         assertThat(describe(first.subList(1, first.size()))).containsExactly("put:a+grant");
         assertThat(again).isEmpty();
+    }
+
+    @Test
+    void aStatusThatMovedOnlyInCountsWaitsForItsIntervalWhileANewConditionIsWrittenAtOnce() {
+        // | stored (written at T0)     | planned at           | changed                 | written            |
+        // | 3 ready                    | T0 + 0.4 s           | counts                  | in 0.6 s           |
+        // | 3 ready                    | T0 + 1 s             | counts                  | now                |
+        // | 3 ready, not Ready         | T0 + 0.4 s           | the Ready condition     | now                |
+        // | 3 ready                    | T0 + 0.4 s           | only its time           | never              |
+        Duration interval = Duration.ofSeconds(1);
+        ClusterStatus stored = status(3, "False", T0);
+        Optional<ClusterStatus> etcd = Optional.of(stored);
+
+        assertThat(WriteOrder.statusDueIn(etcd, status(4, "False", T0.plusMillis(400)), interval)).contains(Duration.ofMillis(600));
+        assertThat(WriteOrder.statusDueIn(etcd, status(4, "False", T0.plusSeconds(1)), interval)).contains(Duration.ZERO);
+        assertThat(WriteOrder.statusDueIn(etcd, status(4, "True", T0.plusMillis(400)), interval)).contains(Duration.ZERO);
+        assertThat(WriteOrder.statusDueIn(etcd, status(3, "False", T0.plusMillis(400)), interval)).isEmpty();
+        assertThat(WriteOrder.statusDueIn(Optional.empty(), stored, interval)).as("no document yet").contains(Duration.ZERO);
+
+        PlanDelta countsOnly = full(new PlanResult(Optional.empty(), Map.of(), Set.of(), status(4, "False", T0.plusMillis(400))));
+        assertThat(WriteOrder.batches(countsOnly, new StoredDocuments(Optional.empty(), Map.of(), etcd, Map.of()), 100, interval))
+                .as("held back").isEmpty();
+    }
+
+    private static ClusterStatus status(int ready, String readyCondition, Instant at) {
+        return new ClusterStatus(7, 7, List.of(new Condition(Condition.READY, readyCondition, "r", "", T0)),
+                Map.of(AgentPhase.READY, ready), Map.of(), RolloutStatus.initial(), Map.of(), List.of(), at);
     }
 
     @Test
