@@ -73,6 +73,14 @@ public enum StepReason {
     HOST_DIRECTORY_MISSING("HostDirectoryMissing", FAILED, false),
     /** No temporary file can be placed where an atomic write of the target is safe. */
     NO_SAFE_TEMPORARY_DIRECTORY("NoSafeTemporaryDirectory", FAILED, false),
+    /**
+     * A health gate failed after a disruptive change (a container that never got ready, Docker not
+     * coming back with the new daemon.json): the step put the host back to its last good state and
+     * does not try that desired state again under the same grant. The message says which gate failed.
+     */
+    ROLLED_BACK("RolledBack", FAILED, false),
+    /** A health gate failed and putting the host back failed too: the message says what is left. */
+    ROLLBACK_FAILED("RollbackFailed", FAILED, false),
     /** A host program cannot be started (missing, not executable). */
     COMMAND_FAILED("CommandFailed", FAILED, false),
     /** An unexpected error in the node agent itself (a bug): the message has the exception. */
