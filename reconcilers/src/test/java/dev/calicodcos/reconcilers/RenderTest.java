@@ -13,6 +13,7 @@ import dev.calicodcos.reconcilers.cni.CniReconciler;
 import dev.calicodcos.reconcilers.container.ContainerDesired;
 import dev.calicodcos.reconcilers.container.LibnetworkReconciler;
 import dev.calicodcos.reconcilers.container.NodeReconciler;
+import dev.calicodcos.reconcilers.container.ReadinessCheck;
 import dev.calicodcos.reconcilers.docker.DockerClusterStoreReconciler;
 import dev.calicodcos.reconcilers.docker.DockerStoreDesired;
 import dev.calicodcos.reconcilers.host.StepFailure;
@@ -92,6 +93,7 @@ class RenderTest {
                 "ETCD_ENDPOINTS", "http://127.0.0.1:2379",
                 "IP", "10.0.0.5",
                 "FELIX_IGNORELOOSERPF", "true",
+                "FELIX_HEALTHENABLED", "true",
                 "CALICO_IPV4POOL_CIDR", "10.32.0.0/16"));
         assertThat(node.binds()).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "/var/log/calico", "/var/log/calico",
@@ -172,5 +174,24 @@ class RenderTest {
         assertThat(CniReconciler.render(after, facts).hash()).isNotEqualTo(CniReconciler.render(before, facts).hash());
         assertThat(DockerClusterStoreReconciler.render(after, facts).hash()).isEqualTo(DockerClusterStoreReconciler.render(before, facts).hash());
         assertThat(NodeReconciler.render(after, facts).hash()).isEqualTo(NodeReconciler.render(before, facts).hash());
+    }
+
+    @Test
+    void calicoNodeIsJudgedByFelixReadinessAndBirdsControlSocket() {
+        ContainerDesired node = NodeReconciler.render(spec("node: {env: {FELIX_HEALTHENABLED: \"false\"}}"), facts(Optional.empty()));
+
+        assertThat(node.env()).as("the gate needs Felix's health endpoint").containsEntry("FELIX_HEALTHENABLED", "true");
+        assertThat(NodeReconciler.readiness(node.env())).containsExactly(
+                new ReadinessCheck.HttpGet(9099, "/readiness", "Felix readiness"),
+                new ReadinessCheck.SocketGreeting("/var/run/calico/bird.ctl", "0001 ", "BIRD control socket"));
+    }
+
+    @Test
+    void withoutBirdOrWithAnotherHealthPortTheChecksFollowTheEnvironment() {
+        assertThat(NodeReconciler.readiness(Map.of("FELIX_HEALTHENABLED", "true", "FELIX_HEALTHPORT", "9199",
+                "CALICO_NETWORKING_BACKEND", "none")))
+                .containsExactly(new ReadinessCheck.HttpGet(9199, "/readiness", "Felix readiness"));
+        assertThat(NodeReconciler.readiness(Map.of("NODENAME", "agent-1")))
+                .as("a container from before the gate existed is judged by running alone").isEmpty();
     }
 }

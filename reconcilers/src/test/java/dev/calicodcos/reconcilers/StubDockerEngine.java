@@ -41,7 +41,7 @@ public final class StubDockerEngine implements DockerEngine {
     public String run(ContainerSpec spec) {
         running();
         String id = "c" + (++created);
-        containers.put(spec.name(), new ContainerState(id, spec.image(), spec.labels(), true));
+        containers.put(spec.name(), new ContainerState(id, spec.image(), "sha256:" + spec.image(), spec.labels(), true, spec));
         return id;
     }
 

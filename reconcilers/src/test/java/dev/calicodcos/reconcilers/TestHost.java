@@ -15,6 +15,8 @@ import dev.calicodcos.model.spec.CalicoClusterSpec;
 import dev.calicodcos.model.spec.StepName;
 import dev.calicodcos.reconcilers.agent.NodeAgentSteps;
 import dev.calicodcos.reconcilers.agent.StepRunner;
+import dev.calicodcos.reconcilers.etcdproxy.JetcdProbe;
+import dev.calicodcos.reconcilers.etcdproxy.JndiSrvResolver;
 import dev.calicodcos.reconcilers.host.Host;
 import dev.calicodcos.reconcilers.host.Hosts;
 import dev.calicodcos.reconcilers.step.CrashPoints;
@@ -168,7 +170,17 @@ public final class TestHost implements AutoCloseable {
     }
 
     public StepRunner runner(CrashPoints crashPoints) {
-        return NodeAgentSteps.runner(host, NODE_NAME, Clock.systemUTC(), crashPoints);
+        return runner(NODE_NAME, crashPoints);
+    }
+
+    /**
+     * The node agent's steps on this host. The containers here run the busybox image, which is
+     * neither Felix nor the plugin, so their readiness checks are taken as passed; the checks
+     * themselves are tested against the simulator's calico/node and plugin.
+     */
+    public StepRunner runner(String nodeName, CrashPoints crashPoints) {
+        return NodeAgentSteps.runner(host, nodeName, Clock.systemUTC(), crashPoints, new JndiSrvResolver(),
+                new JetcdProbe(Duration.ofSeconds(3)), checks -> Optional.empty());
     }
 
     /** A plan for this agent from a spec fragment (YAML under {@code spec:}). */

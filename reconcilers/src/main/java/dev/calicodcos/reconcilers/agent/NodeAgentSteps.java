@@ -2,6 +2,8 @@ package dev.calicodcos.reconcilers.agent;
 
 import dev.calicodcos.reconcilers.cni.CniReconciler;
 import dev.calicodcos.reconcilers.container.ContainerConverger;
+import dev.calicodcos.reconcilers.container.HostReadinessProbe;
+import dev.calicodcos.reconcilers.container.ReadinessProbe;
 import dev.calicodcos.reconcilers.container.LibnetworkReconciler;
 import dev.calicodcos.reconcilers.container.NodeReconciler;
 import dev.calicodcos.reconcilers.docker.DockerClusterStoreReconciler;
@@ -12,6 +14,7 @@ import dev.calicodcos.reconcilers.etcdproxy.JndiSrvResolver;
 import dev.calicodcos.reconcilers.etcdproxy.SrvResolver;
 import dev.calicodcos.reconcilers.host.Host;
 import dev.calicodcos.reconcilers.step.CrashPoints;
+import dev.calicodcos.reconcilers.step.DisruptionLog;
 import dev.calicodcos.reconcilers.step.RestartGate;
 import dev.calicodcos.reconcilers.step.StepReconciler;
 import java.time.Clock;
@@ -30,8 +33,15 @@ public final class NodeAgentSteps {
 
     public static StepRunner runner(Host host, String nodeName, Clock clock, CrashPoints crashPoints,
                                     SrvResolver srv, EtcdProbe probe) {
+        return runner(host, nodeName, clock, crashPoints, srv, probe,
+                new HostReadinessProbe(host.files(), host.network().loopback(), Duration.ofSeconds(2)));
+    }
+
+    public static StepRunner runner(Host host, String nodeName, Clock clock, CrashPoints crashPoints,
+                                    SrvResolver srv, EtcdProbe probe, ReadinessProbe readiness) {
         RestartGate gate = new RestartGate(host.files(), host.services(), clock, crashPoints);
-        ContainerConverger containers = new ContainerConverger(host.docker(), host.files());
+        ContainerConverger containers = new ContainerConverger(host.docker(), host.files(), readiness,
+                new DisruptionLog(host.files(), clock), clock);
         List<StepReconciler> steps = List.of(
                 new EtcdProxyReconciler(host.files(), host.services(), host.network(), host.downloads(), srv, probe, gate, clock,
                         crashPoints),

@@ -108,7 +108,7 @@ public final class StepRunner {
 
     /** A paused plan starts nothing new; a restart already under way finishes. */
     private boolean mayStart(AgentPlan plan, StepReconciler step) {
-        return !plan.paused() || gate.underWay(step.name());
+        return !plan.paused() || gate.underWay(step.name()) || step.changeUnderWay();
     }
 
     private StepOutcome paused(AgentPlan plan, StepReconciler step, Optional<AgentReport> previous) {

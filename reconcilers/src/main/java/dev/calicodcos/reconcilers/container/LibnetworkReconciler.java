@@ -8,12 +8,14 @@ import dev.calicodcos.reconcilers.step.StepContext;
 import dev.calicodcos.reconcilers.step.StepOutcome;
 import dev.calicodcos.reconcilers.step.StepReconciler;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /** Step 4: Calico's Docker network plugin as its own container ({@code calico-libnetwork}). */
 public final class LibnetworkReconciler implements StepReconciler {
     public static final String CONTAINER = "calico-libnetwork";
+    static final String PLUGIN_SOCKET = "/run/docker/plugins/calico.sock";
 
     private final ContainerConverger containers;
 
@@ -49,13 +51,23 @@ public final class LibnetworkReconciler implements StepReconciler {
                 ContainerDesired.RESTART_ALWAYS, Optional.empty());
     }
 
+    /** Pure: the plugin is ready when Docker's handshake on its socket names it a network driver. */
+    public static List<ReadinessCheck> readiness(Map<String, String> env) {
+        return List.of(new ReadinessCheck.PluginActivate(PLUGIN_SOCKET, "NetworkDriver", "Calico network plugin"));
+    }
+
+    @Override
+    public boolean changeUnderWay() {
+        return containers.underWay(name());
+    }
+
     @Override
     public StepOutcome reconcile(StepContext context) {
-        return containers.converge(render(context.spec(), context.facts()));
+        return containers.converge(name(), render(context.spec(), context.facts()), LibnetworkReconciler::readiness, context);
     }
 
     @Override
     public StepOutcome remove(StepContext context) {
-        return containers.remove(CONTAINER, name().id());
+        return containers.remove(name(), CONTAINER);
     }
 }

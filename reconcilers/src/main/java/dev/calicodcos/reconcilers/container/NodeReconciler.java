@@ -9,13 +9,19 @@ import dev.calicodcos.reconcilers.host.StepFailure;
 import dev.calicodcos.reconcilers.step.StepContext;
 import dev.calicodcos.reconcilers.step.StepOutcome;
 import dev.calicodcos.reconcilers.step.StepReconciler;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Step 5: the calico/node container (Felix, BIRD, confd). */
 public final class NodeReconciler implements StepReconciler {
     public static final String CONTAINER = "calico-node";
     static final String FIRST_FOUND = "first-found";
+    static final String FELIX_HEALTH = "FELIX_HEALTHENABLED";
+    static final int FELIX_HEALTH_PORT = 9099;
+    static final String BIRD_SOCKET = "/var/run/calico/bird.ctl";
 
     private final ContainerConverger containers;
 
@@ -60,6 +66,7 @@ public final class NodeReconciler implements StepReconciler {
         if (step.ignoreLooseRpf()) {
             env.put("FELIX_IGNORELOOSERPF", "true");
         }
+        env.put(FELIX_HEALTH, "true"); // the readiness gate asks Felix; a user's false would blind it
         Map<String, String> binds = new HashMap<>();
         binds.put("/var/log/calico", "/var/log/calico");
         binds.put("/var/run/calico", "/var/run/calico");
@@ -70,17 +77,48 @@ public final class NodeReconciler implements StepReconciler {
                 ContainerDesired.RESTART_ALWAYS, step.resources());
     }
 
+    /**
+     * Pure: how to tell that a calico/node with this environment does its job. Felix answers on its
+     * health port ({@code FELIX_HEALTHPORT}, default 9099; only when {@code FELIX_HEALTHENABLED}: an
+     * older container without it is judged by running alone) and, with the BIRD backend, BIRD greets
+     * on its control socket, which calico/node keeps in the host's /var/run/calico.
+     */
+    public static List<ReadinessCheck> readiness(Map<String, String> env) {
+        List<ReadinessCheck> checks = new ArrayList<>();
+        if ("true".equalsIgnoreCase(env.get(FELIX_HEALTH))) {
+            int port = parsePort(env.get("FELIX_HEALTHPORT")).orElse(FELIX_HEALTH_PORT);
+            checks.add(new ReadinessCheck.HttpGet(port, "/readiness", "Felix readiness"));
+            if ("bird".equals(env.getOrDefault("CALICO_NETWORKING_BACKEND", "bird"))) {
+                checks.add(new ReadinessCheck.SocketGreeting(BIRD_SOCKET, "0001 ", "BIRD control socket"));
+            }
+        }
+        return checks;
+    }
+
+    private static Optional<Integer> parsePort(String value) {
+        try {
+            return value == null ? Optional.empty() : Optional.of(Integer.parseInt(value.strip()));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public boolean changeUnderWay() {
+        return containers.underWay(name());
+    }
+
     @Override
     public StepOutcome reconcile(StepContext context) {
         if (NodeStep.DCOS_DETECT_IP.equals(context.spec().node().ipDetection()) && context.facts().ip().isEmpty()) {
             throw new StepFailure(StepReason.DETECT_IP_FAILED, context.ipProblem().orElse("detect_ip gave no IP")
                     + "; calico/node is not started with a guessed IP");
         }
-        return containers.converge(render(context.spec(), context.facts()));
+        return containers.converge(name(), render(context.spec(), context.facts()), NodeReconciler::readiness, context);
     }
 
     @Override
     public StepOutcome remove(StepContext context) {
-        return containers.remove(CONTAINER, name().id());
+        return containers.remove(name(), CONTAINER);
     }
 }

@@ -16,6 +16,6 @@ public interface DockerEngine {
 
     void start(String id);
 
-    /** Removes a container, running or not. */
+    /** Removes a container, running or not; nothing when it is gone already. */
     void remove(String id);
 }

@@ -14,10 +14,12 @@ import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import dev.calicodcos.model.agent.StepReason;
+import dev.calicodcos.model.spec.Resources;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -60,12 +62,38 @@ public final class DockerJavaEngine implements DockerEngine, AutoCloseable {
             try {
                 InspectContainerResponse c = client.inspectContainerCmd(name).exec();
                 Map<String, String> labels = c.getConfig().getLabels() == null ? Map.of() : c.getConfig().getLabels();
-                boolean running = Boolean.TRUE.equals(c.getState().getRunning());
-                return Optional.of(new ContainerState(c.getId(), c.getConfig().getImage(), labels, running));
+                boolean running = Boolean.TRUE.equals(c.getState().getRunning()) && !Boolean.TRUE.equals(c.getState().getRestarting());
+                return Optional.of(new ContainerState(c.getId(), c.getConfig().getImage(), c.getImageId(), labels, running,
+                        definition(c, labels)));
             } catch (NotFoundException e) {
                 return Optional.empty();
             }
         });
+    }
+
+    /** The container as {@link #run} would create it again, from the image it runs now (by id). */
+    private static ContainerSpec definition(InspectContainerResponse c, Map<String, String> labels) {
+        HostConfig host = c.getHostConfig();
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String line : c.getConfig().getEnv() == null ? new String[0] : c.getConfig().getEnv()) {
+            int eq = line.indexOf('=');
+            env.put(eq < 0 ? line : line.substring(0, eq), eq < 0 ? "" : line.substring(eq + 1));
+        }
+        Map<String, String> binds = new LinkedHashMap<>();
+        if (host != null && host.getBinds() != null) {
+            for (Bind bind : host.getBinds()) {
+                binds.put(bind.getPath(), bind.getVolume().getPath());
+            }
+        }
+        Optional<Resources> limits = host == null || host.getMemory() == null || host.getNanoCPUs() == null
+                || host.getMemory() == 0 || host.getNanoCPUs() == 0
+                ? Optional.empty()
+                : Optional.of(new Resources(host.getNanoCPUs() / 1e9, (int) (host.getMemory() / (1024L * 1024L))));
+        String restart = host == null || host.getRestartPolicy() == null ? "no" : host.getRestartPolicy().getName();
+        return new ContainerSpec(c.getName().startsWith("/") ? c.getName().substring(1) : c.getName(), c.getImageId(), env,
+                binds, host != null && Boolean.TRUE.equals(host.getPrivileged()),
+                host == null || host.getNetworkMode() == null ? "default" : host.getNetworkMode(),
+                restart == null || restart.isEmpty() ? "no" : restart, labels, limits);
     }
 
     @Override

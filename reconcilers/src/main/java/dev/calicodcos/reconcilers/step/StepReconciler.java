@@ -17,4 +17,12 @@ public interface StepReconciler {
 
     /** The step is disabled or Calico is uninstalled: leave the host as it was before the step. */
     StepOutcome remove(StepContext context);
+
+    /**
+     * A disruptive change of this step's own (not a service restart, which {@link RestartGate} tracks)
+     * is under way on the host: a paused plan still lets it finish.
+     */
+    default boolean changeUnderWay() {
+        return false;
+    }
 }

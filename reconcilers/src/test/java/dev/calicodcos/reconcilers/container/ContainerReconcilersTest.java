@@ -37,6 +37,7 @@ class ContainerReconcilersTest {
             etcdProxy: {enabled: false}
             dockerClusterStore: {enabled: false}
             cni: {enabled: false}
+            rollout: {stabilityPeriod: 1s}
             libnetwork:
               image: %1$s
               privileged: false
@@ -103,7 +104,7 @@ class ContainerReconcilersTest {
 
     @Test
     void aGivenNodeNameReachesCalicoNodeThePluginAndTheCniConfig() throws Exception {
-        StepRunner named = NodeAgentSteps.runner(agent.host(), "given-name", Clock.systemUTC(), CrashPoints.NONE);
+        StepRunner named = agent.runner("given-name", CrashPoints.NONE);
 
         converge(named, plan(spec("10.32.0.0/16").replace("cni: {enabled: false}", "cni: {agentRestart: never, plugins: {"
                 + "calico: {url: \"file:///bin/true\"}, calicoIpam: {url: \"file:///bin/true\"}}}")));
