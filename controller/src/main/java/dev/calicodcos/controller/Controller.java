@@ -38,6 +38,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The controller process, wired: election, watches, agent poll and reconcile loop for one cluster,
@@ -49,11 +50,18 @@ public final class Controller implements AutoCloseable {
      * @param goneGracePeriod how long an agent the master stops listing keeps its plan and restart slot
      * @param identity        what this replica writes into the election (host:port), for people reading etcd
      * @param artifacts       the files its HTTP server serves to node agents (the jar, the Java runtime)
+     * @param selfHost        the host name of the agent this replica runs on, when it runs on one (rolled last)
      */
     public record Settings(ClusterKeys keys, Duration resync, Duration agentPoll, Duration goneGracePeriod,
-                           Duration leaseTtl, String identity, InetSocketAddress http, List<Artifact> artifacts) {
+                           Duration leaseTtl, String identity, InetSocketAddress http, List<Artifact> artifacts,
+                           Optional<String> selfHost) {
         public Settings {
             artifacts = List.copyOf(artifacts);
+        }
+
+        public Settings(ClusterKeys keys, Duration resync, Duration agentPoll, Duration goneGracePeriod,
+                        Duration leaseTtl, String identity, InetSocketAddress http, List<Artifact> artifacts) {
+            this(keys, resync, agentPoll, goneGracePeriod, leaseTtl, identity, http, artifacts, Optional.empty());
         }
     }
 
@@ -75,7 +83,8 @@ public final class Controller implements AutoCloseable {
         // The loop's own trigger is what every source of change calls, so the view (which the pass
         // reads) is made with a trigger that reaches the loop through this controller.
         ClusterView view = new ClusterView(store, this::trigger);
-        ClusterReconciler reconciler = new ClusterReconciler(store, view, codec, agents, clock, settings.goneGracePeriod());
+        ClusterReconciler reconciler = new ClusterReconciler(store, view, codec, agents, clock, settings.goneGracePeriod(),
+                settings.selfHost());
         loop = new ReconcileLoop(reconciler, election, settings.resync(), registry, pass -> {
             lastPass = pass;
             fleet.setDesired(pass.plannedAgents());

@@ -64,6 +64,11 @@ final class ControllerCommand extends EtcdCommand {
     @Option(names = "--agent-poll", defaultValue = "10s", description = "How often the agent list is read (default ${DEFAULT-VALUE}).")
     String agentPoll;
 
+    @Option(names = "--self-host", defaultValue = "${env:HOST}",
+            description = "Host name of the Mesos agent this controller runs on, rolled last so that its own restart comes when "
+                    + "nothing else needs it (default: Marathon's HOST).")
+    String selfHost;
+
     @Option(names = "--gone-grace", defaultValue = "5m",
             description = "How long an agent the master stops listing keeps its plan and restart slot (default ${DEFAULT-VALUE}).")
     String goneGrace;
@@ -132,7 +137,8 @@ final class ControllerCommand extends EtcdCommand {
                         Duration.ofSeconds(5), Clock.systemUTC()).factory();
         List<Artifact> served = nodeArtifacts.map(NodeArtifacts::all).orElseGet(() -> forManualInstalls(jar));
         Controller.Settings settings = new Controller.Settings(etcd.keys(), Durations.parse(resync), Durations.parse(agentPoll),
-                Durations.parse(goneGrace), Durations.parse(leaseTtl), advertise, new InetSocketAddress(httpPort), served);
+                Durations.parse(goneGrace), Durations.parse(leaseTtl), advertise, new InetSocketAddress(httpPort), served,
+                Optional.ofNullable(selfHost).filter(h -> !h.isBlank()));
         try (Controller controller = Controller.start(settings, EtcdClients.connect(etcd.etcd()), new MesosAgentSource(master),
                 fleets, Clock.systemUTC(), registry)) {
             out().println("controller for calicocluster/" + etcd.cluster + " serving http://0.0.0.0:" + controller.httpPort() + "/");

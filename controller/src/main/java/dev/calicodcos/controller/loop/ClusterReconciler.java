@@ -52,6 +52,7 @@ public final class ClusterReconciler implements ReconcilePass {
     private final AgentSource agents;
     private final Clock clock;
     private final Duration goneGracePeriod;
+    private final Optional<String> selfHost;
     // State across passes, all on the loop thread: the spec in force, the last spec read, the leadership
     // term, and the revision of the last write this controller made.
     private LastGoodSpec lastGood;
@@ -61,6 +62,13 @@ public final class ClusterReconciler implements ReconcilePass {
 
     public ClusterReconciler(ClusterStore store, ClusterView view, SpecCodec codec, AgentSource agents, Clock clock,
                              Duration goneGracePeriod) {
+        this(store, view, codec, agents, clock, goneGracePeriod, Optional.empty());
+    }
+
+    /** @param selfHost the host name of the agent this controller runs on (Marathon's {@code HOST}): rolled last */
+    public ClusterReconciler(ClusterStore store, ClusterView view, SpecCodec codec, AgentSource agents, Clock clock,
+                             Duration goneGracePeriod, Optional<String> selfHost) {
+        this.selfHost = selfHost;
         this.store = store;
         this.view = view;
         this.reader = new SpecReader(codec);
@@ -126,7 +134,7 @@ public final class ClusterReconciler implements ReconcilePass {
         }
         PlanInput input = new PlanInput(lastGood.cluster(), lastGood.revision(), stored.modRevision(), invalid, agents.agents(),
                 world.reports(), world.plans(), world.control(), world.statusDocument().orElse(ClusterStatus.empty()), world.allRows(),
-                world.specInForce(), clock.instant(), goneGracePeriod);
+                world.specInForce(), clock.instant(), goneGracePeriod, selfHost);
         return planned(world, planner.plan(input, changes.agents()));
     }
 

@@ -75,6 +75,12 @@ public final class IncrementalPlanner {
             delta = PlanDelta.of(full, in.previousRows().keySet());
         } else {
             delta = memory.replan(current, changedAgents);
+            if (memory.waveTurned) { // the canary wave passed: every held agent's plan changes
+                fullRounds++;
+                PlanResult full = planner.plan(current);
+                memory = new Memory(current, full, planner.stepHashes(in.cluster().spec()));
+                delta = PlanDelta.of(full, in.previousRows().keySet());
+            }
         }
         lastStatus = delta.summary();
         return delta;
@@ -99,6 +105,11 @@ public final class IncrementalPlanner {
         private final Map<String, AgentView> listed = new HashMap<>();
         private final Set<String> selected;
         private final boolean paused;
+        private final Optional<String> self;
+        private final Set<String> canaries;
+        /** The canary wave holds the other agents (fixed until the next full round, which its passing triggers). */
+        private final boolean held;
+        private boolean waveTurned;
         // The last round's output and its indexes.
         private final Map<String, AgentStatus> rows;
         private final Map<String, AgentPlan> plans;
@@ -128,6 +139,9 @@ public final class IncrementalPlanner {
             selected = new HashSet<>();
             AgentSelection.select(in.cluster().spec().agents(), in.agents()).forEach(a -> selected.add(a.agentId()));
             paused = in.cluster().spec().rollout().paused() || in.control().paused();
+            self = RolloutOrder.self(in.selfHost(), in.agents());
+            canaries = RolloutOrder.canaries(in.cluster().spec().rollout().canary(), new TreeSet<>(selected), self);
+            held = !full.status().rollout().canaryAgents().isEmpty();
             rows = new HashMap<>(full.status().agents());
             plans = new HashMap<>(full.plans());
             plans.forEach((id, plan) -> plan.restartGrant().ifPresent(grant -> grants.put(id, grant)));
@@ -194,6 +208,11 @@ public final class IncrementalPlanner {
             }
             RolloutStatus rollout = Planner.rollout(in, failed, paused, events);
 
+            if (held && !RolloutOrder.held(canaries, specRevision, in.previous().rollout(), rows, rollout.acceptedFailures())) {
+                waveTurned = true;
+            }
+            RolloutOrder order = new RolloutOrder(canaries, held, self, othersBehind());
+
             // The budget: a deleted plan's grant goes with it; a changed report may release one.
             Map<String, RestartGrant> released = new TreeMap<>();
             for (String agentId : touched) {
@@ -209,13 +228,22 @@ public final class IncrementalPlanner {
             Map<String, RestartGrant> issued = new LinkedHashMap<>();
             int max = in.cluster().spec().rollout().maxConcurrentRestarts();
             if (!paused && !rollout.halted() && in.invalidSpec().isEmpty()) {
-                while (grants.size() < max && !waiting.isEmpty()) {
-                    RestartBudget.Candidate next = waiting.first();
-                    RestartGrant grant = new RestartGrant(next.step(), next.report().desiredHash(), in.now());
-                    grants.put(next.agentId(), grant);
-                    issued.put(next.agentId(), grant);
-                    kept.add(next.agentId()); // a candidate is selected, so kept
-                    updateWaiting(next.agentId(), in);
+                long unhealthy = Planner.unhealthy(failed, rollout, selected).stream().filter(id -> !grants.containsKey(id)).count();
+                List<RestartBudget.Candidate> next = new ArrayList<>();
+                for (RestartBudget.Candidate candidate : waiting) {
+                    if (grants.size() + unhealthy + next.size() >= max) {
+                        break;
+                    }
+                    if (order.mayTakeSlot(candidate.agentId())) {
+                        next.add(candidate);
+                    }
+                }
+                for (RestartBudget.Candidate candidate : next) {
+                    RestartGrant grant = new RestartGrant(candidate.step(), candidate.report().desiredHash(), in.now());
+                    grants.put(candidate.agentId(), grant);
+                    issued.put(candidate.agentId(), grant);
+                    kept.add(candidate.agentId()); // a candidate is selected, so kept
+                    updateWaiting(candidate.agentId(), in);
                 }
             }
             Planner.grantEvents(in, new RestartBudget.Allocation(grants, issued, released), events);
@@ -225,7 +253,8 @@ public final class IncrementalPlanner {
                 if (deletePlans.contains(agentId)) {
                     continue;
                 }
-                AgentPlan plan = new AgentPlan(agentId, specRevision, stepHashes, Optional.ofNullable(grants.get(agentId)), paused, false);
+                AgentPlan plan = new AgentPlan(agentId, specRevision, stepHashes, Optional.ofNullable(grants.get(agentId)),
+                        paused || !order.mayStart(agentId), false);
                 AgentPlan before = plans.put(agentId, plan);
                 plannedChanged |= before == null;
                 if (!plan.equals(before)) {
@@ -239,8 +268,8 @@ public final class IncrementalPlanner {
                 plannedChanged = false;
             }
 
-            RolloutStatus withGrants = new RolloutStatus(grants.size(), rollout.paused(), rollout.halted(),
-                    rollout.haltedSince(), rollout.acceptedFailures());
+            RolloutStatus withGrants = Planner.withWave(new RolloutStatus(grants.size(), rollout.paused(), rollout.halted(),
+                    rollout.haltedSince(), rollout.acceptedFailures()), order, in);
             StatusConditions.Facts facts = new StatusConditions.Facts(selected.size(), counts, paused, in.control().paused(),
                     rollout.halted(), in.cluster().spec().rollout().maxFailedAgents(), in.invalidSpec());
             summary = new ClusterStatus(in.observedRevision(), specRevision, StatusConditions.of(facts, summary, in.now()), counts,
@@ -262,6 +291,16 @@ public final class IncrementalPlanner {
                 plan.restartGrant().ifPresentOrElse(grant -> grants.put(agentId, grant), () -> grants.remove(agentId));
             }
             setRow(agentId, in.previousRows().get(agentId));
+        }
+
+        /** Whether a selected agent other than the controller's own is still on its way to Ready (from the counts: O(1)). */
+        private boolean othersBehind() {
+            int behind = RolloutOrder.ON_ITS_WAY.stream().mapToInt(phase -> counts.getOrDefault(phase, 0)).sum();
+            AgentStatus own = self.map(rows::get).orElse(null);
+            if (own != null && selected.contains(own.agentId()) && RolloutOrder.ON_ITS_WAY.contains(own.phase())) {
+                behind--;
+            }
+            return behind > 0;
         }
 
         private Map<StepName, Map<StepPhase, Integer>> stepSummary() {

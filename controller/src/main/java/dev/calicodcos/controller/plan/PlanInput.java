@@ -25,6 +25,7 @@ import java.util.Optional;
  * @param previousRows     the agents' status rows written last time (transitions, lost and gone agents)
  * @param storedSpec       the spec in force as stored (the one the plans reference until this round)
  * @param goneGracePeriod  how long an agent the master no longer lists keeps its plan and slot
+ * @param selfHost         the host name of the agent the leading controller runs on, when known (rolled last)
  */
 public record PlanInput(
         CalicoCluster cluster,
@@ -39,11 +40,12 @@ public record PlanInput(
         Map<String, AgentStatus> previousRows,
         Optional<SpecInForce> storedSpec,
         Instant now,
-        Duration goneGracePeriod) {
+        Duration goneGracePeriod,
+        Optional<String> selfHost) {
 
     /** The same input with another previous status document. */
     public PlanInput withPrevious(ClusterStatus document) {
         return new PlanInput(cluster, specRevision, observedRevision, invalidSpec, agents, reports, plans, control, document, previousRows,
-                storedSpec, now, goneGracePeriod);
+                storedSpec, now, goneGracePeriod, selfHost);
     }
 }

@@ -84,10 +84,13 @@ public final class Planner {
                 .map(AgentStatus::agentId).collect(Collectors.toSet());
         RolloutStatus rollout = rollout(in, failed, paused, events);
 
+        RolloutOrder order = order(in, listed, selected, rows, rollout, events);
+
         Map<String, AgentPlan> remaining = new TreeMap<>(in.plans());
         remaining.keySet().removeAll(deletePlans); // a deleted plan's grant is released with it
         RestartBudget.Allocation allocation = RestartBudget.allocate(spec.rollout().maxConcurrentRestarts(),
-                !paused && !rollout.halted() && in.invalidSpec().isEmpty(), remaining, in.reports(), selected, in.specRevision(), in.now());
+                !paused && !rollout.halted() && in.invalidSpec().isEmpty(), remaining, in.reports(), selected, in.specRevision(), in.now(),
+                unhealthy(failed, rollout, selected), order::mayTakeSlot);
         grantEvents(in, allocation, events);
 
         Map<String, AgentPlan> plans = new TreeMap<>();
@@ -96,10 +99,10 @@ public final class Planner {
                 continue;
             }
             plans.put(agentId, new AgentPlan(agentId, in.specRevision(), stepHashes,
-                    Optional.ofNullable(allocation.grants().get(agentId)), paused, false));
+                    Optional.ofNullable(allocation.grants().get(agentId)), paused || !order.mayStart(agentId), false));
         }
-        RolloutStatus withGrants = new RolloutStatus(allocation.grants().size(), rollout.paused(), rollout.halted(),
-                rollout.haltedSince(), rollout.acceptedFailures());
+        RolloutStatus withGrants = withWave(new RolloutStatus(allocation.grants().size(), rollout.paused(), rollout.halted(),
+                rollout.haltedSince(), rollout.acceptedFailures()), order, in);
         Map<AgentPhase, Integer> counts = new EnumMap<>(AgentPhase.class);
         rows.values().stream().filter(r -> selected.contains(r.agentId()))
                 .forEach(r -> counts.merge(r.phase(), 1, Integer::sum));
@@ -133,6 +136,45 @@ public final class Planner {
             events.add(event(in, "AgentRemoved", agentId, null, "not listed by the Mesos master for "
                     + in.goneGracePeriod().toSeconds() + "s; its plan and restart slot are released"));
         }
+    }
+
+    /** The canary wave and the controller's own agent for this round, with the events of a wave starting or passing. */
+    private static RolloutOrder order(PlanInput in, Map<String, AgentView> listed, Set<String> selected, Map<String, AgentStatus> rows,
+                                      RolloutStatus rollout, List<ClusterEvent> events) {
+        Optional<String> self = RolloutOrder.self(in.selfHost(), listed.values());
+        Set<String> canaries = RolloutOrder.canaries(in.cluster().spec().rollout().canary(), new TreeSet<>(selected), self);
+        boolean held = RolloutOrder.held(canaries, in.specRevision(), in.previous().rollout(), rows, rollout.acceptedFailures());
+        boolean othersBehind = rows.values().stream().anyMatch(r -> selected.contains(r.agentId())
+                && !self.equals(Optional.of(r.agentId())) && RolloutOrder.ON_ITS_WAY.contains(r.phase()));
+        waveEvents(in, canaries, held, selected.size(), events);
+        return new RolloutOrder(canaries, held, self, othersBehind);
+    }
+
+    static void waveEvents(PlanInput in, Set<String> canaries, boolean held, int selected, List<ClusterEvent> events) {
+        RolloutStatus before = in.previous().rollout();
+        if (held && !before.canaryAgents().equals(canaries)) {
+            events.add(event(in, "CanaryWave", null, null, "spec revision " + in.specRevision() + " goes to " + canaries.size()
+                    + " canary agents first (" + String.join(", ", canaries) + "); the other " + (selected - canaries.size())
+                    + " wait until every one of them is Ready"));
+        } else if (!held && !canaries.isEmpty() && before.canaryPassedRevision() != in.specRevision()) {
+            events.add(event(in, "CanaryPassed", null, null, "the " + canaries.size() + " canary agents are Ready at spec revision "
+                    + in.specRevision() + "; the other agents follow"));
+        }
+    }
+
+    /** The status's rollout part with the wave: the agents it holds for, and the revision it passed at. */
+    static RolloutStatus withWave(RolloutStatus rollout, RolloutOrder order, PlanInput in) {
+        long passed = !order.canaries().isEmpty() && !order.held() ? in.specRevision() : in.previous().rollout().canaryPassedRevision();
+        return new RolloutStatus(rollout.grantsInFlight(), rollout.paused(), rollout.halted(), rollout.haltedSince(),
+                rollout.acceptedFailures(), order.held() ? order.canaries() : Set.of(), passed);
+    }
+
+    /** Failed agents whose failure nobody accepted: they count against the disruption budget (a DaemonSet's unavailable pods). */
+    static Set<String> unhealthy(Set<String> failed, RolloutStatus rollout, Set<String> selected) {
+        Set<String> out = new HashSet<>(failed);
+        out.removeAll(rollout.acceptedFailures());
+        out.retainAll(selected);
+        return out;
     }
 
     /** Halts when more agents failed than allowed; a spec change or a resume accepts the failures seen so far. */

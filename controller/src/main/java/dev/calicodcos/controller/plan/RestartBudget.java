@@ -14,11 +14,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
- * The one safety rule: at most {@code max} agents hold a restart grant at once. A grant is kept
- * until its step is settled at the granted hash (a failed agent keeps it: its slot stays taken),
- * and released early only when the node agent has moved on to another hash without restarting.
+ * The one safety rule: at most {@code max} agents are disrupted at once. An agent holding a grant
+ * takes a slot until its step is settled at the granted hash (a failed agent keeps it: its slot
+ * stays taken), released early only when the node agent has moved on to another hash without
+ * restarting; an agent that failed without a grant (and whose failure nobody accepted) takes a slot
+ * too, as an unavailable DaemonSet pod does.
  */
 final class RestartBudget {
     private RestartBudget() {}
@@ -27,7 +30,8 @@ final class RestartBudget {
     record Allocation(Map<String, RestartGrant> grants, Map<String, RestartGrant> issued, Map<String, RestartGrant> released) {}
 
     static Allocation allocate(int max, boolean mayGrant, Map<String, AgentPlan> currentPlans, Map<String, AgentReport> reports,
-                               Set<String> eligible, long specRevision, Instant now) {
+                               Set<String> eligible, long specRevision, Instant now, Set<String> unhealthy,
+                               Predicate<String> mayTakeSlot) {
         Map<String, RestartGrant> grants = new TreeMap<>();
         Map<String, RestartGrant> released = new TreeMap<>();
         currentPlans.forEach((agentId, plan) -> plan.restartGrant().ifPresent(grant -> {
@@ -39,9 +43,13 @@ final class RestartBudget {
         }));
         Map<String, RestartGrant> issued = new LinkedHashMap<>();
         if (mayGrant) {
+            long unhealthyWithoutGrant = unhealthy.stream().filter(id -> !grants.containsKey(id)).count();
             for (Candidate c : candidates(reports, eligible, grants.keySet(), specRevision)) {
-                if (grants.size() >= max) {
+                if (grants.size() + unhealthyWithoutGrant >= max) {
                     break;
+                }
+                if (!mayTakeSlot.test(c.agentId())) {
+                    continue;
                 }
                 RestartGrant grant = new RestartGrant(c.step(), c.report().desiredHash(), now);
                 grants.put(c.agentId(), grant);

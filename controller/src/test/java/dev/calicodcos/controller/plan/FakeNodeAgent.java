@@ -34,6 +34,9 @@ final class FakeNodeAgent {
             return; // no plan yet: the node agent waits
         }
         long revision = plan.specRevision();
+        if (plan.paused() && revision != revisionSeen) {
+            return; // a paused plan starts nothing of a new spec (a canary wave holds this agent, or the user paused)
+        }
         if (revision != revisionSeen) {
             revisionSeen = revision;
             restarted = false;

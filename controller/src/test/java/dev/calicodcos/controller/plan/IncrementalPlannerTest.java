@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.stream.IntStream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -53,8 +54,8 @@ class IncrementalPlannerTest {
     /** The user excludes the agent from the spec (or takes the exclusion back when it is the same one). */
     record Exclude(int agent) implements Event {}
 
-    /** A spec edit: every hash changes, and the budget may too. */
-    record Edit(int budget) implements Event {}
+    /** A spec edit: every hash changes, and the budget and the canary wave may too. */
+    record Edit(int budget, String canary) implements Event {}
 
     record Pause() implements Event {}
 
@@ -78,7 +79,8 @@ class IncrementalPlannerTest {
                         Tuple.of(1, agent.map(i -> (Event) new Leave(i))),
                         Tuple.of(1, agent.map(i -> (Event) new Return(i))),
                         Tuple.of(1, agent.map(i -> (Event) new Exclude(i))),
-                        Tuple.of(1, Arbitraries.integers().between(1, 3).map(i -> (Event) new Edit(i))),
+                        Tuple.of(1, Combinators.combine(Arbitraries.integers().between(1, 3), Arbitraries.of("0", "1", "3", "'30%'"))
+                                .as((budget, canary) -> (Event) new Edit(budget, canary))),
                         Tuple.of(1, Arbitraries.just((Event) new Pause())),
                         Tuple.of(2, Arbitraries.just((Event) new Tick())),
                         Tuple.of(1, Arbitraries.just((Event) new NewTerm())),
@@ -89,8 +91,12 @@ class IncrementalPlannerTest {
     @Property(tries = 40) // about 3 s; raise it to search longer
     void everyIncrementalRoundLeavesWhatAFullReplanComputes(
             @ForAll("schedules") List<Event> schedule,
-            @ForAll @Size(AGENTS) List<@IntRange(min = 0, max = 2) Integer> restartEvery) {
+            @ForAll @Size(AGENTS) List<@IntRange(min = 0, max = 2) Integer> restartEvery,
+            @ForAll @IntRange(min = -1, max = AGENTS - 1) int selfAgent) {
         Harness world = new Harness();
+        if (selfAgent >= 0) {
+            world.fixtures.selfHost = Optional.of(id(selfAgent) + ".example.com"); // the controller runs on that agent
+        }
         Map<Integer, FakeNodeAgent> nodeAgents = new HashMap<>();
         IntStream.range(0, AGENTS).forEach(i -> nodeAgents.put(i, new FakeNodeAgent(id(i), restartEvery.get(i))));
         for (Event event : schedule) {
@@ -100,9 +106,10 @@ class IncrementalPlannerTest {
     }
 
     @Property(tries = 20)
-    void aRolloutPlannedIncrementallyConvergesLikeAFullOne(@ForAll @IntRange(min = 1, max = 3) int budget) {
+    void aRolloutPlannedIncrementallyConvergesLikeAFullOne(@ForAll @IntRange(min = 1, max = 3) int budget,
+                                                            @ForAll("canaries") String canary) {
         Harness world = new Harness();
-        world.apply(new Edit(budget), Map.of());
+        world.apply(new Edit(budget, canary), Map.of());
         List<FakeNodeAgent> nodeAgents = IntStream.range(0, AGENTS).mapToObj(i -> new FakeNodeAgent(id(i), 1)).toList();
         for (int round = 0; round < 4 * AGENTS; round++) {
             world.round(round % 2 == 0);
@@ -111,7 +118,12 @@ class IncrementalPlannerTest {
         world.round(true);
         assertThat(world.fixtures.status.agentCounts()).containsEntry(AgentPhase.READY, AGENTS);
         assertThat(world.incremental.fullRounds()).as("rounds that planned everyone, of " + world.rounds)
-                .isLessThanOrEqualTo(2); // the first, and the one after the edit at most
+                .isLessThanOrEqualTo(canary.equals("0") ? 2 : 3); // the first, the one after the edit, and the wave passing
+    }
+
+    @Provide
+    Arbitrary<String> canaries() {
+        return Arbitraries.of("0", "1", "3", "'30%'");
     }
 
     private static String id(int i) {
@@ -135,6 +147,7 @@ class IncrementalPlannerTest {
         /** The status the last round computed: what a leader that never held a document back would have stored. */
         Optional<ClusterStatus> lastStatus = Optional.empty();
         int budget = 2;
+        String canary = "0";
         int rounds;
 
         Harness() {
@@ -169,6 +182,7 @@ class IncrementalPlannerTest {
                 editSpec();
             } else if (event instanceof Edit e) {
                 budget = e.budget();
+                canary = e.canary();
                 editSpec();
             } else if (event instanceof Pause) {
                 fixtures.control = new ControlState(!fixtures.control.paused(), fixtures.now);
@@ -194,13 +208,14 @@ class IncrementalPlannerTest {
 
         private void editSpec() {
             String exclude = excluded.isEmpty() ? "" : "  exclude: [" + String.join(", ", excluded.stream().sorted().toList()) + "]\n";
-            fixtures.spec("agents:\n  roles: ['*']\n" + exclude + "rollout:\n  maxConcurrentRestarts: " + budget + "\n");
+            fixtures.spec("agents:\n  roles: ['*']\n" + exclude + "rollout:\n  maxConcurrentRestarts: " + budget
+                    + "\n  canary: " + canary + "\n");
         }
 
         void round(boolean writeStatus) {
             PlanInput input = new PlanInput(fixtures.cluster, fixtures.revision, fixtures.observed, fixtures.invalid, listed,
                     fixtures.reports, fixtures.plans, fixtures.control, document.orElse(ClusterStatus.empty()), rows,
-                    fixtures.specInForce, fixtures.now, PlannerFixtures.GRACE);
+                    fixtures.specInForce, fixtures.now, PlannerFixtures.GRACE, fixtures.selfHost);
             PlanResult expected = full.plan(lastStatus.map(input::withPrevious).orElse(input));
             PlanDelta delta = incremental.plan(input, Set.copyOf(changed));
             changed.clear();

@@ -38,6 +38,7 @@ final class PlannerFixtures {
     ClusterStatus status = ClusterStatus.empty();
     ControlState control = ControlState.none();
     Instant now = T0;
+    Optional<String> selfHost = Optional.empty();
 
     static AgentView privateAgent(String id) {
         return new AgentView(id, id + ".example.com", Set.of("*"), Map.of(), true);
@@ -82,7 +83,7 @@ final class PlannerFixtures {
 
     PlanResult round() {
         PlanResult result = planner.plan(new PlanInput(cluster, revision, observed, invalid, agents, reports, plans, control,
-                status, status.agents(), specInForce, now, GRACE));
+                status, status.agents(), specInForce, now, GRACE, selfHost));
         Map<String, AgentPlan> next = new HashMap<>(result.plans());
         result.deletePlans().forEach(next::remove);
         plans = next;
