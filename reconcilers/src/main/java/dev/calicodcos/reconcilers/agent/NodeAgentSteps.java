@@ -12,6 +12,7 @@ import dev.calicodcos.reconcilers.etcdproxy.JndiSrvResolver;
 import dev.calicodcos.reconcilers.etcdproxy.SrvResolver;
 import dev.calicodcos.reconcilers.host.Host;
 import dev.calicodcos.reconcilers.step.CrashPoints;
+import dev.calicodcos.reconcilers.step.DisruptionLog;
 import dev.calicodcos.reconcilers.step.RestartGate;
 import dev.calicodcos.reconcilers.step.StepReconciler;
 import java.time.Clock;
@@ -30,7 +31,7 @@ public final class NodeAgentSteps {
 
     public static StepRunner runner(Host host, String nodeName, Clock clock, CrashPoints crashPoints,
                                     SrvResolver srv, EtcdProbe probe) {
-        RestartGate gate = new RestartGate(host.files(), host.services(), clock, crashPoints);
+        RestartGate gate = new RestartGate(host.files(), host.services(), clock, crashPoints, new DisruptionLog(host.files(), clock));
         ContainerConverger containers = new ContainerConverger(host.docker(), host.files());
         List<StepReconciler> steps = List.of(
                 new EtcdProxyReconciler(host.files(), host.services(), host.network(), host.downloads(), srv, probe, gate, clock,
