@@ -39,9 +39,9 @@ public final class NodeAgentSteps {
 
     public static StepRunner runner(Host host, String nodeName, Clock clock, CrashPoints crashPoints,
                                     SrvResolver srv, EtcdProbe probe, ReadinessProbe readiness) {
-        RestartGate gate = new RestartGate(host.files(), host.services(), clock, crashPoints);
-        ContainerConverger containers = new ContainerConverger(host.docker(), host.files(), readiness,
-                new DisruptionLog(host.files(), clock), clock);
+        DisruptionLog disruptions = new DisruptionLog(host.files(), clock);
+        RestartGate gate = new RestartGate(host.files(), host.services(), clock, crashPoints, disruptions);
+        ContainerConverger containers = new ContainerConverger(host.docker(), host.files(), readiness, disruptions, clock);
         List<StepReconciler> steps = List.of(
                 new EtcdProxyReconciler(host.files(), host.services(), host.network(), host.downloads(), srv, probe, gate, clock,
                         crashPoints),

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.calicodcos.model.agent.AgentFacts;
+import dev.calicodcos.model.agent.StepPhase;
 import dev.calicodcos.model.agent.StepReason;
 import dev.calicodcos.model.spec.CalicoClusterSpec;
 import dev.calicodcos.model.spec.DockerClusterStoreStep;
@@ -39,10 +40,16 @@ import java.util.stream.Collectors;
  * before daemon.json changes, so that a later value of ours can replace an earlier one while any
  * other existing {@code cluster-store} is a conflict, and so that {@link #remove} takes out exactly
  * what we added.
+ *
+ * <p>A restart is guarded: docker must be active and {@code docker info} must show the store for the
+ * whole stability period. When that gate fails the restart gate has this step put daemon.json back
+ * as docker last ran it ({@link RollbackPoint}, kept before our change) and restarts docker once more:
+ * {@code RolledBack}, not tried again under the same grant.
  */
 public final class DockerClusterStoreReconciler implements StepReconciler {
     static final String OWNED = "/var/lib/calico-dcos/docker-cluster-store.json";
     static final String RELOADED = "/var/lib/calico-dcos/docker-reloaded";
+    static final String ROLLBACK_POINT = "/var/lib/calico-dcos/docker-daemon-json.last-good.json";
     private static final String UNIT = "docker";
     private static final String PREVIOUS_STORES = "previousStores";
 
@@ -51,6 +58,7 @@ public final class DockerClusterStoreReconciler implements StepReconciler {
     private final DockerEngine docker;
     private final RestartGate gate;
     private final CrashPoints crashPoints;
+    private final RollbackPoint rollbackPoint;
 
     public DockerClusterStoreReconciler(HostFiles files, Services services, DockerEngine docker,
                                         RestartGate gate, CrashPoints crashPoints) {
@@ -59,6 +67,7 @@ public final class DockerClusterStoreReconciler implements StepReconciler {
         this.docker = docker;
         this.gate = gate;
         this.crashPoints = crashPoints;
+        this.rollbackPoint = new RollbackPoint(files, ROLLBACK_POINT);
     }
 
     @Override
@@ -103,8 +112,9 @@ public final class DockerClusterStoreReconciler implements StepReconciler {
     public StepOutcome reconcile(StepContext context) {
         DockerStoreDesired desired = render(context.spec(), context.facts());
         String hash = desired.hash();
-        // First: a restart under way is followed up before docker is asked anything (it may be down).
-        RestartGate.Progress progress = gate.progress(name(), UNIT, hash, context);
+        RestartGate.Rollback rollback = new DaemonJsonRollback(desired);
+        // First: a restart under way (or rolled back) is followed up before docker is asked anything (it may be down).
+        RestartGate.Progress progress = gate.progress(name(), UNIT, hash, context, rollback);
         if (progress instanceof RestartGate.Progress.Waiting waiting) {
             return waiting.outcome();
         }
@@ -120,6 +130,7 @@ public final class DockerClusterStoreReconciler implements StepReconciler {
         }
         ObjectNode merged = DaemonJson.merged(current, desired.keys());
         if (!merged.equals(current)) {
+            rollbackPoint.keep(desired.daemonConfig());
             recordOwned(desired.keys());
             files.write(desired.daemonConfig(), DaemonJson.print(merged), "rw-r--r--");
             crashPoints.reached("docker.daemon-json-written");
@@ -127,6 +138,7 @@ public final class DockerClusterStoreReconciler implements StepReconciler {
         Optional<String> observed = Optional.of(observedHash(desired, info));
         if (storeActive(desired, info)) {
             gate.finish(name());
+            rollbackPoint.forget(); // docker runs this daemon.json: it is the next rollback point
             return StepOutcome.done(hash, "docker uses cluster store " + desired.clusterStore());
         }
         if (progress instanceof RestartGate.Progress.Stable) {
@@ -138,12 +150,56 @@ public final class DockerClusterStoreReconciler implements StepReconciler {
             files.createDirectories("/var/lib/calico-dcos");
             files.write(RELOADED, hash.getBytes(StandardCharsets.UTF_8), "rw-r--r--");
             if (notApplied.isEmpty()) {
+                rollbackPoint.forget();
                 return StepOutcome.done(hash, "docker picked up cluster store " + desired.clusterStore() + " on reload");
             }
             // A reload that fails or does not apply the store is no reason to give up: a restart will.
-            return gate.restart(name(), UNIT, hash, observed, context).withNote(notApplied.get());
+            return restart(hash, observed, context, rollback, info).withNote(notApplied.get());
         }
-        return gate.restart(name(), UNIT, hash, observed, context);
+        return restart(hash, observed, context, rollback, info);
+    }
+
+    /** Through the gate; a restart issued says whether the containers on this agent survive it. */
+    private StepOutcome restart(String hash, Optional<String> observed, StepContext context, RestartGate.Rollback rollback,
+                                DockerInfo before) {
+        StepOutcome outcome = gate.restart(name(), UNIT, hash, observed, context, rollback);
+        if (outcome.phase() != StepPhase.RESTARTING) {
+            return outcome;
+        }
+        String containers = before.liveRestoreEnabled() ? "live-restore on: containers keep running"
+                : "live-restore off: containers on this agent are stopped and restarted by their policies";
+        return new StepOutcome(outcome.phase(), outcome.desiredHash(), outcome.observedHash(), outcome.reason(),
+                outcome.message() + " (" + containers + ")");
+    }
+
+    /** The restart gate's view of this step: docker info must show the store; a rollback restores daemon.json. */
+    private final class DaemonJsonRollback implements RestartGate.Rollback {
+        private final DockerStoreDesired desired;
+
+        DaemonJsonRollback(DockerStoreDesired desired) {
+            this.desired = desired;
+        }
+
+        @Override
+        public String change() {
+            return "the new " + desired.daemonConfig();
+        }
+
+        @Override
+        public Optional<String> unhealthy() {
+            try {
+                DockerInfo info = docker.info();
+                return storeActive(desired, info) ? Optional.empty() : Optional.of("docker info shows cluster store "
+                        + info.clusterStore().orElse("(none)") + ", not " + desired.clusterStore());
+            } catch (StepFailure failure) {
+                return Optional.of("docker does not answer (" + failure.getMessage() + ")");
+            }
+        }
+
+        @Override
+        public String restore() {
+            return rollbackPoint.restore(desired.daemonConfig());
+        }
     }
 
     /** {@code systemctl reload docker}; empty when docker then uses the store, else why it does not. */
@@ -250,6 +306,7 @@ public final class DockerClusterStoreReconciler implements StepReconciler {
         gate.finish(name());
         files.delete(OWNED);
         files.delete(RELOADED);
+        rollbackPoint.forget();
         if (files.read(path).isEmpty()) {
             files.forgetOriginal(path);
         }

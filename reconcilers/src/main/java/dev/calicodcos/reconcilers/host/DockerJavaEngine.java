@@ -53,7 +53,9 @@ public final class DockerJavaEngine implements DockerEngine, AutoCloseable {
     @Override
     public DockerInfo info() {
         Info info = call(() -> client.infoCmd().exec());
-        return new DockerInfo(info.getServerVersion(), nonBlank(info.getClusterStore()), nonBlank(info.getClusterAdvertise()));
+        // docker-java's Info has no LiveRestoreEnabled property: it lands among the raw values.
+        return new DockerInfo(info.getServerVersion(), nonBlank(info.getClusterStore()), nonBlank(info.getClusterAdvertise()),
+                Boolean.TRUE.equals(info.getRawValues().get("LiveRestoreEnabled")));
     }
 
     @Override

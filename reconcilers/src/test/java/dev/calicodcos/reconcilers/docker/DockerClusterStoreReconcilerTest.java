@@ -4,6 +4,7 @@ import static dev.calicodcos.reconcilers.TestHost.converge;
 import static dev.calicodcos.reconcilers.TestHost.plan;
 import static dev.calicodcos.reconcilers.TestHost.step;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.calicodcos.model.agent.ResolvedPlan;
@@ -16,8 +17,10 @@ import dev.calicodcos.reconcilers.TestSpecs;
 import dev.calicodcos.reconcilers.agent.StepRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -173,5 +176,35 @@ class DockerClusterStoreReconcilerTest {
         assertThat(docker.reason()).contains("DockerNotRunning");
         assertThat(report.facts().dockerVersion()).isEmpty();
         assertThat(agent.read("/etc/docker/daemon.json")).isEqualTo(USER_DAEMON_JSON);
+    }
+
+    @Test
+    void aDaemonJsonDockerdRefusesIsRolledBackAndDockerRunsAgain() {
+        // dockerd 20.10 refuses to start when cluster-advertise names no interface of this machine.
+        ResolvedPlan plan = plan(ONLY_DOCKER.replace("stabilityPeriod: 1s", "stabilityPeriod: 1s\n  restartTimeout: 5s")
+                + "dockerClusterStore: {clusterAdvertise: \"nosuchif0:2376\"}\n");
+        AtomicReference<ResolvedPlan> current = new AtomicReference<>(plan);
+        AtomicReference<AgentReport> last = new AtomicReference<>();
+
+        await().atMost(Duration.ofSeconds(90)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(500)).until(() -> {
+            AgentReport report = runner.runOnce(current.get(), Optional.ofNullable(last.get()));
+            last.set(report);
+            current.set(TestHost.grantingAwaited(current.get(), report));
+            return step(report, StepName.DOCKER_CLUSTER_STORE).phase() == StepPhase.FAILED;
+        });
+
+        StepReport docker = step(last.get(), StepName.DOCKER_CLUSTER_STORE);
+        assertThat(docker.reason()).contains("RolledBack");
+        assertThat(docker.message()).contains("restored the previous /etc/docker/daemon.json", "docker is active");
+        assertThat(agent.read("/etc/docker/daemon.json")).isEqualTo(USER_DAEMON_JSON);
+        assertThat(agent.systemctl().restartsOf("docker")).isEqualTo(2);
+        assertThat(agent.dockerd().answersPing()).isTrue();
+        assertThat(agent.host().docker().info().clusterStore()).isEmpty();
+        assertThat(agent.read("/var/log/calico-dcos/disruptions.log").lines().map(l -> l.split(" ")[1]))
+                .containsExactly("begin", "end");
+
+        AgentReport again = runner.runOnce(current.get(), Optional.of(last.get()));
+        assertThat(step(again, StepName.DOCKER_CLUSTER_STORE).reason()).as("not tried again under the same grant").contains("RolledBack");
+        assertThat(agent.systemctl().restartsOf("docker")).isEqualTo(2);
     }
 }

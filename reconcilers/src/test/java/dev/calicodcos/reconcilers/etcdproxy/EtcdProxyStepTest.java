@@ -16,6 +16,7 @@ import dev.calicodcos.reconcilers.StubNetwork;
 import dev.calicodcos.reconcilers.host.RootedFiles;
 import dev.calicodcos.reconcilers.host.StepFailure;
 import dev.calicodcos.reconcilers.step.CrashPoints;
+import dev.calicodcos.reconcilers.step.DisruptionLog;
 import dev.calicodcos.reconcilers.step.RestartGate;
 import dev.calicodcos.reconcilers.step.StepContext;
 import dev.calicodcos.reconcilers.step.StepOutcome;
@@ -72,7 +73,7 @@ class EtcdProxyStepTest {
     }
 
     private EtcdProxyReconciler step(CrashPoints crashPoints) {
-        RestartGate gate = new RestartGate(files, services, clock, crashPoints);
+        RestartGate gate = new RestartGate(files, services, clock, crashPoints, new DisruptionLog(files, clock));
         EtcdProbe probe = (endpoint, mode) -> probeProblem;
         return new EtcdProxyReconciler(files, services, network, url -> fail("no download expected"), name -> List.of(), probe,
                 gate, clock, crashPoints);
