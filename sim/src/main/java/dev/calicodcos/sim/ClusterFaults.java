@@ -54,4 +54,21 @@ public interface ClusterFaults {
 
     /** Scheduler streams stay open but deliver nothing, not even heartbeats, until un-stalled. */
     void stallEventStreams(boolean stall);
+
+    /**
+     * From now on dockerd on the agent refuses to start (the {@code docker} unit ends {@code failed}, as for an
+     * invalid daemon.json) and to reload while {@code /etc/docker/daemon.json} has the top-level {@code configKey};
+     * {@code message} is the failure ({@code DockerEngineFake.lastFailure()}, the daemon log). Running dockerd is
+     * not touched until it restarts or reloads.
+     */
+    boolean dockerRefusesConfig(String agent, String configKey, String message);
+
+    /** Lifts every {@link #dockerRefusesConfig} refusal of the agent (a failed unit stays failed until started again). */
+    boolean clearDockerRefusal(String agent);
+
+    /**
+     * The registry is unreachable from the agent while {@code failing}: every pull answers 500
+     * {@code Get https://registry-1.docker.io/v2/: dial tcp: lookup registry-1.docker.io: no such host}.
+     */
+    boolean failImagePulls(String agent, boolean failing);
 }

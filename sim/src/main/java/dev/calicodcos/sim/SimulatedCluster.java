@@ -4,6 +4,7 @@ import dev.calicodcos.sim.admin.AdminHttpServer;
 import dev.calicodcos.sim.agent.HostRoot;
 import dev.calicodcos.sim.agent.SimAgent;
 import dev.calicodcos.sim.auth.IamService;
+import dev.calicodcos.sim.docker.Registry;
 import dev.calicodcos.sim.master.Leadership;
 import dev.calicodcos.sim.master.Master;
 import dev.calicodcos.sim.master.MasterFaults;
@@ -62,6 +63,7 @@ public final class SimulatedCluster implements AutoCloseable {
     private final Agents agents = new Agents();
     private final Containment containment;
     private final LoopbackAddresses loopbacks = new LoopbackAddresses(new java.security.SecureRandom());
+    private final Registry registry = Registry.standard();
     private final ClusterFaults faults = new Faults();
     private final Thread shutdownHook = new Thread(this::stopEverything, "sim-shutdown");
     private volatile MasterHttpServer leading;
@@ -162,7 +164,7 @@ public final class SimulatedCluster implements AutoCloseable {
     private SimAgent addAgent(AgentSpec spec) {
         SimAgent agent = new SimAgent(spec, workDir.resolve("agents").resolve(spec.hostname()), master,
                 new SimAgent.Settings(config.statusUpdateRetry, config.agentRestartDelay, admin.port(), config.dockerImages,
-                        containment), clock, scheduler, httpExecutor, loopbacks.next());
+                        registry, containment), clock, scheduler, httpExecutor, loopbacks.next());
         agents.add(agent);
         agents.registered(agent, agent.start());
         return agent;
@@ -357,6 +359,27 @@ public final class SimulatedCluster implements AutoCloseable {
         @Override
         public void stallEventStreams(boolean stall) {
             master.stallStreams(stall);
+        }
+
+        @Override
+        public boolean dockerRefusesConfig(String key, String configKey, String message) {
+            Optional<SimAgent> agent = findAgent(key);
+            agent.ifPresent(a -> a.docker().refuseConfig(configKey, message));
+            return agent.isPresent();
+        }
+
+        @Override
+        public boolean clearDockerRefusal(String key) {
+            Optional<SimAgent> agent = findAgent(key);
+            agent.ifPresent(a -> a.docker().acceptConfig());
+            return agent.isPresent();
+        }
+
+        @Override
+        public boolean failImagePulls(String key, boolean failing) {
+            Optional<SimAgent> agent = findAgent(key);
+            agent.ifPresent(a -> a.docker().failPulls(failing));
+            return agent.isPresent();
         }
     }
 

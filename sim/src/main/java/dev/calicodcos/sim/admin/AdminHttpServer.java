@@ -25,6 +25,8 @@ import org.slf4j.LoggerFactory;
  * GET  /agents                                   agents with id, host root, DOCKER_HOST
  * POST /agents/{host}/systemctl                  body: one argument per line
  * POST /faults/agents/{host}/{disconnect|reconnect|restart|remove|partition|heal}
+ * POST /faults/agents/{host}/docker-refuses-config?key={key}   body: the failure message
+ * POST /faults/agents/{host}/{docker-accepts-config|fail-pulls|allow-pulls}
  * POST /faults/master/{failover|no-leader|leader|recovering|recovered}
  * POST /faults/tasks/{taskId}/{fail|terminate}
  * POST /faults/updates/{taskId}/{drop|duplicate}
@@ -94,7 +96,7 @@ public final class AdminHttpServer implements AutoCloseable {
             return;
         }
         if (p.length >= 3 && p[0].equals("faults")) {
-            if (fault(Arrays.copyOfRange(p, 1, p.length))) {
+            if (fault(Arrays.copyOfRange(p, 1, p.length), exchange)) {
                 Http.text(exchange, 200, "ok");
             } else {
                 Http.text(exchange, 404, "unknown fault or target");
@@ -104,7 +106,7 @@ public final class AdminHttpServer implements AutoCloseable {
         Http.text(exchange, 404, "");
     }
 
-    private boolean fault(String[] p) {
+    private boolean fault(String[] p, HttpExchange exchange) throws IOException {
         ClusterFaults f = faults.get();
         switch (p[0]) {
             case "agents" -> {
@@ -118,6 +120,13 @@ public final class AdminHttpServer implements AutoCloseable {
                     case "remove" -> f.removeAgent(p[1]);
                     case "partition" -> f.partitionAgent(p[1]);
                     case "heal" -> f.healAgent(p[1]);
+                    case "docker-refuses-config" -> {
+                        String key = Http.query(exchange).get("key");
+                        yield key != null && !key.isEmpty() && f.dockerRefusesConfig(p[1], key, Http.body(exchange).strip());
+                    }
+                    case "docker-accepts-config" -> f.clearDockerRefusal(p[1]);
+                    case "fail-pulls" -> f.failImagePulls(p[1], true);
+                    case "allow-pulls" -> f.failImagePulls(p[1], false);
                     default -> false;
                 };
             }

@@ -3,6 +3,7 @@ package dev.calicodcos.sim.agent;
 import com.google.protobuf.ByteString;
 import dev.calicodcos.sim.AgentSpec;
 import dev.calicodcos.sim.docker.DockerEngineFake;
+import dev.calicodcos.sim.docker.Registry;
 import dev.calicodcos.sim.master.AgentConnection;
 import dev.calicodcos.sim.master.Master;
 import dev.calicodcos.sim.process.Containment;
@@ -48,7 +49,7 @@ public final class SimAgent implements AgentConnection, AutoCloseable {
 
     /** Timing and wiring shared by all agents. */
     public record Settings(Duration statusUpdateRetry, Duration restartDelay, int adminPort, List<String> dockerImages,
-                           Containment containment) {}
+                           Registry registry, Containment containment) {}
 
     /** Environment variables the simulator forces on tasks and services (never taken from the task). */
     public static final String HOST_ROOT_ENV = "CALICO_DCOS_HOST_ROOT";
@@ -129,7 +130,8 @@ public final class SimAgent implements AgentConnection, AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        DockerEngineFake docker = new DockerEngineFake(spec, root, clock, httpExecutor, settings.dockerImages());
+        DockerEngineFake docker = new DockerEngineFake(spec, root, loopback, settings.registry(), clock, httpExecutor,
+                settings.dockerImages());
         docker.start().ifPresent(p -> LOG.warn("docker fake did not start agent={} reason={}", spec.hostname(), p));
         HostServices services = new HostServices(root.root(), settings.containment(), () -> forcedEnvironment(root, docker),
                 scheduler, clock, spec.hostname());

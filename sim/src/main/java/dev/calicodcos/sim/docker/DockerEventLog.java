@@ -24,6 +24,11 @@ final class DockerEventLog {
         append(new DockerEvent(now(), DockerEvent.CONTAINER, event, name, detail));
     }
 
+    /** An event that happened at {@code time}, written when the fake computes it (a crash loop's restarts). */
+    synchronized void container(java.time.Instant time, String event, String name, String detail) {
+        append(new DockerEvent(time.truncatedTo(ChronoUnit.MILLIS), DockerEvent.CONTAINER, event, name, detail));
+    }
+
     synchronized void daemon(String event, String detail) {
         append(new DockerEvent(now(), DockerEvent.DAEMON, event, "", detail));
     }

@@ -45,6 +45,22 @@ public final class Http {
         }
     }
 
+    /** The query parameters, decoded; a repeated one keeps its last value. */
+    public static java.util.Map<String, String> query(HttpExchange exchange) {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        String q = exchange.getRequestURI().getRawQuery();
+        if (q == null) {
+            return out;
+        }
+        for (String part : q.split("&")) {
+            int eq = part.indexOf('=');
+            String k = java.net.URLDecoder.decode(eq < 0 ? part : part.substring(0, eq), StandardCharsets.UTF_8);
+            String v = eq < 0 ? "" : java.net.URLDecoder.decode(part.substring(eq + 1), StandardCharsets.UTF_8);
+            out.put(k, v);
+        }
+        return out;
+    }
+
     /** Path with the Admin Router prefix {@code /mesos} removed. */
     public static String masterPath(String path) {
         if (path.equals("/mesos")) {
