@@ -116,6 +116,75 @@ final class E2e {
         return max;
     }
 
+    /** One disruptive window an agent's node agent logged: step, when it began, when it ended (MAX while open). */
+    record Window(String host, String step, Instant begin, Instant end) {}
+
+    /**
+     * The disruptive windows of an agent, from its own {@code /var/log/calico-dcos/disruptions.log}:
+     * a begin opens a window for its step (a repeated begin, after a crash, is the same window), an end closes it.
+     */
+    static List<Window> disruptions(SimAgent agent) {
+        Path log = agent.hostRoot().root().resolve("var/log/calico-dcos/disruptions.log");
+        if (!Files.exists(log)) {
+            return List.of();
+        }
+        List<Window> windows = new ArrayList<>();
+        Map<String, Instant> open = new HashMap<>();
+        for (String line : read(log).split("\n")) {
+            String[] parts = line.split(" ", 5);
+            if (parts.length < 4) {
+                continue;
+            }
+            Instant at = Instant.parse(parts[0]);
+            if (parts[1].equals("begin")) {
+                open.putIfAbsent(parts[2], at);
+            } else if (parts[1].equals("end") && open.containsKey(parts[2])) {
+                windows.add(new Window(agent.spec().hostname(), parts[2], open.remove(parts[2]), at));
+            }
+        }
+        open.forEach((step, begin) -> windows.add(new Window(agent.spec().hostname(), step, begin, Instant.MAX)));
+        return windows;
+    }
+
+    /**
+     * The most agents inside a disruptive window at the same instant over the whole run, windows
+     * including their stability periods and rollbacks, from every agent's own log. One agent in
+     * two windows at once counts once.
+     */
+    static int maxAgentsDisruptedAtOnce(List<SimAgent> agents) {
+        List<Map.Entry<Instant, Integer>> edges = new ArrayList<>();
+        for (SimAgent agent : agents) {
+            List<Window> windows = new ArrayList<>(disruptions(agent));
+            windows.sort(Comparator.comparing(Window::begin));
+            Instant begin = null;
+            Instant end = null;
+            for (Window w : windows) { // merge one agent's overlapping windows
+                if (begin != null && !w.begin().isAfter(end)) {
+                    end = w.end().isAfter(end) ? w.end() : end;
+                    continue;
+                }
+                if (begin != null) {
+                    edges.add(Map.entry(begin, 1));
+                    edges.add(Map.entry(end, -1));
+                }
+                begin = w.begin();
+                end = w.end();
+            }
+            if (begin != null) {
+                edges.add(Map.entry(begin, 1));
+                edges.add(Map.entry(end, -1));
+            }
+        }
+        edges.sort(Map.Entry.<Instant, Integer>comparingByKey().thenComparing(Map.Entry.comparingByValue()));
+        int now = 0;
+        int max = 0;
+        for (Map.Entry<Instant, Integer> e : edges) {
+            now += e.getValue();
+            max = Math.max(max, now);
+        }
+        return max;
+    }
+
     /** Containers of an agent's Docker fake, by name (without the leading slash). */
     static Map<String, JsonNode> containers(SimAgent agent) {
         try {

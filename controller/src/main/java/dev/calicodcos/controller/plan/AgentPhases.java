@@ -63,7 +63,7 @@ final class AgentPhases {
         for (StepName step : StepName.values()) {
             StepReport s = report.steps().get(step);
             if (s != null && !s.phase().settled()) {
-                return step.id() + ": " + s.message();
+                return step.id() + ": " + s.reason().map(r -> r + ": ").orElse("") + s.message();
             }
         }
         return "";
