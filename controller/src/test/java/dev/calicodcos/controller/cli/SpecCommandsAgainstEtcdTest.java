@@ -2,6 +2,9 @@ package dev.calicodcos.controller.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.calicodcos.controller.store.ClusterDocuments;
 import dev.calicodcos.kvstore.EtcdClients;
 import dev.calicodcos.kvstore.EtcdKvStore;
 import dev.calicodcos.kvstore.EtcdOptions;
@@ -9,6 +12,14 @@ import dev.calicodcos.kvstore.KvStore;
 import dev.calicodcos.kvstore.Versioned;
 import dev.calicodcos.model.ClusterKeys;
 import dev.calicodcos.model.Specs;
+import dev.calicodcos.model.agent.AgentFacts;
+import dev.calicodcos.model.agent.AgentPlan;
+import dev.calicodcos.model.agent.AgentReport;
+import dev.calicodcos.model.agent.StepPhase;
+import dev.calicodcos.model.agent.StepReport;
+import dev.calicodcos.model.codec.SpecCodec;
+import dev.calicodcos.model.hash.StepHashes;
+import dev.calicodcos.model.spec.StepName;
 import dev.calicodcos.testkit.EtcdServer;
 import dev.calicodcos.testkit.Executables;
 import dev.calicodcos.testkit.ForwardingKvStore;
@@ -17,12 +28,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -187,6 +202,35 @@ class SpecCommandsAgainstEtcdTest {
                 "~ spec.node.image: \"calico/node:v2.6.12\" → \"calico/node:v3\"",
                 "~ spec.rollout.paused: false → true");
         assertThat(changed.out()).containsPattern("steps to re-run on every selected agent: node \\([0-9a-f]{12} → [0-9a-f]{12}\\)\n");
+    }
+
+    @Test
+    void diffForecastsFromTheAgentsReportsWhichOfThemRestart() throws IOException {
+        run("apply", "-f", write(Specs.MINIMAL_YAML).toString());
+        ClusterKeys keys = new ClusterKeys(prefix, "default");
+        ClusterDocuments documents = new ClusterDocuments(keys, new SpecCodec());
+        Map<StepName, String> hashes = new StepHashes(new SpecCodec()).of(Specs.minimal().spec());
+        Map<StepName, StepReport> done = Arrays.stream(StepName.values()).collect(Collectors.toMap(step -> step,
+                step -> new StepReport(StepPhase.DONE, "d", Optional.of("d"), Optional.empty(), "done", Instant.EPOCH)));
+        for (String[] agent : List.of(new String[] {"old", "1.0.3"}, new String[] {"new", "1.10.0"})) {
+            AgentFacts facts = new AgentFacts(agent[0] + "-host", Optional.empty(), Optional.of("20.10.24"), Optional.of(agent[1]),
+                    Optional.empty(), false, false);
+            direct.putIfUnchanged(keys.plan(agent[0]), documents.encode(new AgentPlan(agent[0], 1, hashes, Optional.empty(), false, false)), 0);
+            direct.putIfUnchanged(keys.report(agent[0]), documents.encode(new AgentReport(agent[0], "test", 1, facts, List.of(), done,
+                    Instant.EPOCH)), 0);
+        }
+        Path edit = write(Specs.withSpec("cni:\n  mtu: 1400\n"));
+
+        Cli.Run table = run("diff", "-f", edit.toString());
+        Cli.Run json = run("diff", "-f", edit.toString(), "-o", "json");
+
+        assertThat(table.exitCode()).isEqualTo(1);
+        assertThat(table.out()).contains("2 agents rerun cni; 1 will restart the Mesos agent (Mesos 1.0)\n",
+                "at least 1 wave (1 disruptive step on 1 agent)", "old    old-host  -   cni     restart the Mesos agent (Mesos 1.0)\n");
+        assertThat(json.exitCode()).isEqualTo(1);
+        JsonNode forecast = new ObjectMapper().readTree(json.out()).get("forecast");
+        assertThat(forecast.get("disruptiveAgents").asInt()).isEqualTo(1);
+        assertThat(forecast.get("agents").get(0).get("actions").get(0).get("effect").asText()).isEqualTo("RESTART_MESOS_AGENT");
     }
 
     @Test
