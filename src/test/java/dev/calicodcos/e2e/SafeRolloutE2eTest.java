@@ -141,7 +141,8 @@ class SafeRolloutE2eTest {
             demo.apply(demo.exampleSpec());
             await().atMost(Duration.ofMinutes(2)).until(() -> demo.status()
                     .map(s -> s.agents().get(E2e.agentId(refusing)))
-                    .filter(row -> row.steps().get(StepName.DOCKER_CLUSTER_STORE).phase() == StepPhase.FAILED
+                    .filter(row -> row.steps().containsKey(StepName.DOCKER_CLUSTER_STORE)
+                            && row.steps().get(StepName.DOCKER_CLUSTER_STORE).phase() == StepPhase.FAILED
                             && row.message().startsWith("dockerClusterStore: RolledBack: ")).isPresent());
 
             assertThat(Files.readString(daemonJson)).as("the user's file, byte for byte").isEqualTo(users);
