@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Installs Calico on every agent of a DC/OS cluster and keeps it there.",
         subcommands = {ValidateCommand.class, ApplyCommand.class, GetCommand.class, DiffCommand.class, StatusCommand.class,
-                ControlCommands.Pause.class, ControlCommands.Resume.class, ControllerCommand.class, NodeCommand.class,
+                ControlCommands.Pause.class, ControlCommands.Resume.class, UninstallCommand.class, ControllerCommand.class, NodeCommand.class,
                 CompletionCommand.class, MovedDemoCommand.class})
 public final class CalicoDcos implements Runnable {
     static final Duration ETCD_TIMEOUT = Duration.ofSeconds(10);

@@ -33,7 +33,7 @@ import picocli.CommandLine.ParameterException;
         "With --wait: wait until the newest spec is Ready (exit 0), the rollout is halted or the spec invalid (exit 1),",
         "or the timeout passes (exit 2), printing progress as it changes (with -o json: progress on stderr, then the",
         "last status on stdout)."})
-final class StatusCommand extends EtcdCommand {
+class StatusCommand extends EtcdCommand {
     /** However large the cluster, {@code status} alone prints no more agents than this. */
     static final int NOT_READY_SHOWN = 20;
 

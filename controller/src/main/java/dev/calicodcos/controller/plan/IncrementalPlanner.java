@@ -68,7 +68,8 @@ public final class IncrementalPlanner {
     public PlanDelta plan(PlanInput in, Set<String> changedAgents) {
         PlanInput current = lastStatus == null ? in : in.withPrevious(lastStatus);
         PlanDelta delta;
-        if (memory == null || !memory.sameWorld(current)) {
+        if (memory == null || !memory.sameWorld(current) || in.cluster().spec().uninstall()) {
+            // An uninstall is rare and ends in removing every plan at once: plan everyone while it lasts.
             fullRounds++;
             PlanResult full = planner.plan(current);
             memory = new Memory(current, full, planner.stepHashes(in.cluster().spec()));
@@ -254,7 +255,7 @@ public final class IncrementalPlanner {
                     continue;
                 }
                 AgentPlan plan = new AgentPlan(agentId, specRevision, stepHashes, Optional.ofNullable(grants.get(agentId)),
-                        paused || !order.mayStart(agentId), false);
+                        paused || !order.mayStart(agentId), false); // an uninstall is planned by the full planner
                 AgentPlan before = plans.put(agentId, plan);
                 plannedChanged |= before == null;
                 if (!plan.equals(before)) {
@@ -271,7 +272,7 @@ public final class IncrementalPlanner {
             RolloutStatus withGrants = Planner.withWave(new RolloutStatus(grants.size(), rollout.paused(), rollout.halted(),
                     rollout.haltedSince(), rollout.acceptedFailures()), order, in);
             StatusConditions.Facts facts = new StatusConditions.Facts(selected.size(), counts, paused, in.control().paused(),
-                    rollout.halted(), in.cluster().spec().rollout().maxFailedAgents(), in.invalidSpec());
+                    rollout.halted(), in.cluster().spec().rollout().maxFailedAgents(), in.invalidSpec(), false, false);
             summary = new ClusterStatus(in.observedRevision(), specRevision, StatusConditions.of(facts, summary, in.now()), counts,
                     stepSummary(), withGrants, Map.of(), Planner.bounded(summary.events(), events), in.now());
             return new PlanDelta(Optional.empty(), putPlans, deletePlans, putRows, deleteRows, summary, plannedAgents);

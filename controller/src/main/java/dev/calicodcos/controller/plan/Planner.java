@@ -13,6 +13,7 @@ import dev.calicodcos.model.status.AgentPhase;
 import dev.calicodcos.model.status.AgentStatus;
 import dev.calicodcos.model.status.ClusterEvent;
 import dev.calicodcos.model.status.ClusterStatus;
+import dev.calicodcos.model.status.Condition;
 import dev.calicodcos.model.status.RolloutStatus;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -85,6 +86,9 @@ public final class Planner {
         RolloutStatus rollout = rollout(in, failed, paused, events);
 
         RolloutOrder order = order(in, listed, selected, rows, rollout, events);
+        if (spec.uninstall() && uninstalled(in, selected, rows)) {
+            return uninstalledResult(in, deletePlans, rollout, order, events);
+        }
 
         Map<String, AgentPlan> remaining = new TreeMap<>(in.plans());
         remaining.keySet().removeAll(deletePlans); // a deleted plan's grant is released with it
@@ -99,7 +103,7 @@ public final class Planner {
                 continue;
             }
             plans.put(agentId, new AgentPlan(agentId, in.specRevision(), stepHashes,
-                    Optional.ofNullable(allocation.grants().get(agentId)), paused || !order.mayStart(agentId), false));
+                    Optional.ofNullable(allocation.grants().get(agentId)), paused || !order.mayStart(agentId), spec.uninstall()));
         }
         RolloutStatus withGrants = withWave(new RolloutStatus(allocation.grants().size(), rollout.paused(), rollout.halted(),
                 rollout.haltedSince(), rollout.acceptedFailures()), order, in);
@@ -107,7 +111,7 @@ public final class Planner {
         rows.values().stream().filter(r -> selected.contains(r.agentId()))
                 .forEach(r -> counts.merge(r.phase(), 1, Integer::sum));
         StatusConditions.Facts facts = new StatusConditions.Facts(selected.size(), counts, paused, in.control().paused(),
-                rollout.halted(), spec.rollout().maxFailedAgents(), in.invalidSpec());
+                rollout.halted(), spec.rollout().maxFailedAgents(), in.invalidSpec(), spec.uninstall(), false);
         ClusterStatus status = new ClusterStatus(in.observedRevision(), in.specRevision(),
                 StatusConditions.of(facts, previous, in.now()), counts, stepSummary(rows.values()), withGrants, rows,
                 bounded(previous.events(), events), in.now());
@@ -136,6 +140,37 @@ public final class Planner {
             events.add(event(in, "AgentRemoved", agentId, null, "not listed by the Mesos master for "
                     + in.goneGracePeriod().toSeconds() + "s; its plan and restart slot are released"));
         }
+    }
+
+    /**
+     * Whether an uninstall is over at the spec in force: it was already (the status says so at this
+     * revision), or every selected agent now reports every step removed. Then the node agents are
+     * no longer needed.
+     */
+    static boolean uninstalled(PlanInput in, Set<String> selected, Map<String, AgentStatus> rows) {
+        boolean before = in.previous().appliedGeneration() == in.specRevision()
+                && in.previous().condition(Condition.READY).filter(c -> c.reason().equals(StatusConditions.UNINSTALLED)).isPresent();
+        return before || in.invalidSpec().isEmpty() && selected.stream().allMatch(id -> rows.get(id) != null
+                && rows.get(id).phase() == AgentPhase.READY && rows.get(id).specRevision() == in.specRevision());
+    }
+
+    /** After an uninstall: no plans (the fleet ends every node agent), no rows, and a status that says Uninstalled. */
+    private static PlanResult uninstalledResult(PlanInput in, Set<String> deletePlans, RolloutStatus rollout, RolloutOrder order,
+                                                List<ClusterEvent> events) {
+        ClusterStatus previous = in.previous();
+        if (!(previous.appliedGeneration() == in.specRevision()
+                && previous.condition(Condition.READY).filter(c -> c.reason().equals(StatusConditions.UNINSTALLED)).isPresent())) {
+            events.add(event(in, "Uninstalled", null, null, "every selected agent removed every step at spec revision "
+                    + in.specRevision() + "; the node agents are ended"));
+        }
+        Set<String> delete = new TreeSet<>(in.plans().keySet());
+        delete.addAll(deletePlans);
+        StatusConditions.Facts facts = new StatusConditions.Facts(0, Map.of(), false, in.control().paused(), false,
+                in.cluster().spec().rollout().maxFailedAgents(), in.invalidSpec(), true, true);
+        RolloutStatus idle = withWave(new RolloutStatus(0, rollout.paused(), false, null, Set.of()), order, in);
+        ClusterStatus status = new ClusterStatus(in.observedRevision(), in.specRevision(), StatusConditions.of(facts, previous, in.now()),
+                Map.of(), Map.of(), idle, Map.of(), bounded(previous.events(), events), in.now());
+        return new PlanResult(Optional.of(new SpecInForce(in.specRevision(), in.cluster().spec())), Map.of(), delete, status);
     }
 
     /** The canary wave and the controller's own agent for this round, with the events of a wave starting or passing. */

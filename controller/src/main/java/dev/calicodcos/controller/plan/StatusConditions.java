@@ -11,10 +11,17 @@ import java.util.Optional;
 
 /** The kstatus conditions, from the agent counts and the rollout state; transition times carried over. */
 final class StatusConditions {
+    /** Ready's reason once an uninstall is over: every step removed from every selected agent, the node agents ended. */
+    static final String UNINSTALLED = "Uninstalled";
+
     private StatusConditions() {}
 
+    /**
+     * @param uninstalling the spec says uninstall: Ready means "everything removed"
+     * @param uninstalled  the uninstall is over
+     */
     record Facts(int selected, Map<AgentPhase, Integer> counts, boolean paused, boolean pausedByUser, boolean halted,
-                 int maxFailed, Optional<List<String>> invalidSpec) {
+                 int maxFailed, Optional<List<String>> invalidSpec, boolean uninstalling, boolean uninstalled) {
         int count(AgentPhase phase) {
             return counts.getOrDefault(phase, 0);
         }
@@ -24,14 +31,17 @@ final class StatusConditions {
         int ready = f.count(AgentPhase.READY);
         int failed = f.count(AgentPhase.FAILED);
         int troubled = failed + f.count(AgentPhase.BLOCKED) + f.count(AgentPhase.LOST);
-        boolean converged = ready == f.selected && f.invalidSpec.isEmpty();
+        boolean converged = f.uninstalled || ready == f.selected && f.invalidSpec.isEmpty();
         List<Condition> out = new ArrayList<>();
         out.add(condition(previous, now, Condition.READY, converged,
-                converged ? "Converged" : f.invalidSpec.isPresent() ? "InvalidSpec" : "NotConverged",
-                ready + "/" + f.selected + " agents ready"));
+                f.uninstalled ? UNINSTALLED : converged ? "Converged" : f.invalidSpec.isPresent() ? "InvalidSpec" : "NotConverged",
+                f.uninstalled ? "Calico was removed from every selected agent; the node agents are ended"
+                        : f.uninstalling ? ready + "/" + f.selected + " agents have removed every step"
+                        : ready + "/" + f.selected + " agents ready"));
         boolean progressing = !converged && !f.halted && !f.paused && ready + troubled < f.selected;
         out.add(condition(previous, now, Condition.PROGRESSING, progressing,
-                progressing ? "RollingOut" : converged ? "Converged" : f.halted ? "RolloutHalted" : f.paused ? "Paused" : "Waiting",
+                progressing ? (f.uninstalling ? "Uninstalling" : "RollingOut")
+                        : f.uninstalled ? UNINSTALLED : converged ? "Converged" : f.halted ? "RolloutHalted" : f.paused ? "Paused" : "Waiting",
                 (f.selected - ready - troubled) + " agents converging"));
         String degradedReason = f.halted ? "RolloutHalted"
                 : failed > 0 ? "AgentsFailed"

@@ -17,20 +17,20 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** What the command line answers before any command runs: mistakes, the moved demo, shell completion. */
 class CommandLineTest {
     private static final List<String> COMMANDS =
-            List.of("validate", "apply", "get", "diff", "status", "pause", "resume", "controller", "node", "completion");
+            List.of("validate", "apply", "get", "diff", "status", "pause", "resume", "uninstall", "controller", "node", "completion");
 
     private final Cli cli = new Cli(options -> {
         throw new AssertionError("nothing here may connect to etcd");
     });
 
     @ParameterizedTest
-    @ValueSource(strings = {"uninstall", "uninstall --help", "uninstall -h", "--help uninstall", "uninstall status --help"})
+    @ValueSource(strings = {"upgrade", "upgrade --help", "upgrade -h", "--help upgrade", "upgrade status --help"})
     void anUnknownCommandIsOneLineAndExitTwoEvenWithHelp(String line) {
         Cli.Run run = cli.run(line.split(" "));
 
         assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE);
         assertThat(run.out()).isEmpty();
-        assertThat(run.err().lines().toList()).containsExactly("error: unknown command 'uninstall' (commands: "
+        assertThat(run.err().lines().toList()).containsExactly("error: unknown command 'upgrade' (commands: "
                 + String.join(", ", COMMANDS) + "; see 'calico-dcos --help')");
     }
 

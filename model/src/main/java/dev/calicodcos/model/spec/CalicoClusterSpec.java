@@ -1,6 +1,10 @@
 package dev.calicodcos.model.spec;
 
-/** Desired state; the field order is the order of the five steps. */
+/**
+ * Desired state; the field order is the order of the five steps.
+ *
+ * @param uninstall remove every step from every agent (reverse order, under the budget), then end the node agents
+ */
 public record CalicoClusterSpec(
         AgentSelector agents,
         Rollout rollout,
@@ -9,9 +13,10 @@ public record CalicoClusterSpec(
         DockerClusterStoreStep dockerClusterStore,
         CniStep cni,
         LibnetworkStep libnetwork,
-        NodeStep node) {
+        NodeStep node,
+        boolean uninstall) {
 
     public CalicoClusterSpec withRollout(Rollout newRollout) {
-        return new CalicoClusterSpec(agents, newRollout, etcd, etcdProxy, dockerClusterStore, cni, libnetwork, node);
+        return new CalicoClusterSpec(agents, newRollout, etcd, etcdProxy, dockerClusterStore, cni, libnetwork, node, uninstall);
     }
 }

@@ -280,11 +280,25 @@ public final class ContainerConverger {
         return read(step).filter(swap -> !settledSwap(swap)).isPresent();
     }
 
-    public StepOutcome remove(StepName step, String name) {
+    /**
+     * Makes the container absent. Stopping a running Calico container disturbs the agent like
+     * replacing it, so that takes a grant too (at the removal's hash); a stopped one goes at once.
+     */
+    public StepOutcome remove(StepName step, String name, StepContext context) {
         String hash = DesiredHash.of(Map.of("step", step.id(), "removed", true));
-        docker.inspect(name)
-                .filter(c -> c.labels().containsKey(MANAGED_LABEL))
-                .ifPresent(c -> docker.remove(c.id()));
+        Optional<ContainerState> ours = docker.inspect(name).filter(c -> c.labels().containsKey(MANAGED_LABEL));
+        if (ours.isPresent() && ours.get().running()) {
+            if (!context.plan().grants(step, hash)) {
+                return new StepOutcome(StepPhase.AWAITING_RESTART, hash, Optional.of(ours.get().labels().getOrDefault(HASH_LABEL, "")),
+                        Optional.of(StepReason.AWAITING_RESTART_GRANT), "must remove container " + name
+                                + " (" + ours.get().image() + "); waiting for a restart grant");
+            }
+            disruptions.begin(step, hash, "remove container " + name + " " + ours.get().image());
+            docker.remove(ours.get().id());
+            disruptions.end(step, hash, "removed");
+        } else {
+            ours.ifPresent(c -> docker.remove(c.id()));
+        }
         files.delete(path(step));
         readySince.remove(step);
         return StepOutcome.removed(hash, "container " + name + " removed");

@@ -68,6 +68,6 @@ public final class LibnetworkReconciler implements StepReconciler {
 
     @Override
     public StepOutcome remove(StepContext context) {
-        return containers.remove(name(), CONTAINER);
+        return containers.remove(name(), CONTAINER, context);
     }
 }

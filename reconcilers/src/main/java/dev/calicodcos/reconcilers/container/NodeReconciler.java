@@ -119,6 +119,6 @@ public final class NodeReconciler implements StepReconciler {
 
     @Override
     public StepOutcome remove(StepContext context) {
-        return containers.remove(name(), CONTAINER);
+        return containers.remove(name(), CONTAINER, context);
     }
 }

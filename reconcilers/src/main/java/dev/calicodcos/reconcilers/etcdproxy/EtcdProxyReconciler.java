@@ -302,6 +302,18 @@ public final class EtcdProxyReconciler implements StepReconciler {
         return StepHashes.sha256(executable);
     }
 
+    /** The etcd binary as it was before we downloaded one: the user's file back, or none. */
+    private void putBackBinary(String path) {
+        files.existedBeforeUs(path).ifPresent(existed -> {
+            if (existed) {
+                files.backupOf(path).ifPresent(original -> files.write(path, original, "rwxr-xr-x"));
+            } else {
+                files.delete(path);
+            }
+            files.forgetOriginal(path);
+        });
+    }
+
     /** Stops and disables the unit, deletes it (or puts back a file of that name that was there before us). */
     @Override
     public StepOutcome remove(StepContext context) {
@@ -321,6 +333,7 @@ public final class EtcdProxyReconciler implements StepReconciler {
             services.stop(UNIT); // its file is gone (a crash while removing): stop what systemd still runs
         }
         files.deleteTree(V2_DATA_DIR);
+        putBackBinary(context.spec().etcdProxy().binary().path());
         gate.finish(name());
         return StepOutcome.removed(hash, UNIT + " stopped, disabled and removed");
     }

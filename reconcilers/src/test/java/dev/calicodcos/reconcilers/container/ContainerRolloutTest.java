@@ -228,6 +228,22 @@ class ContainerRolloutTest {
         assertThat(pass(withGrant).phase()).isEqualTo(StepPhase.RESTARTING);
     }
 
+    @Test
+    void removingARunningContainerTakesAGrantAndLogsItsWindow() throws IOException {
+        installed();
+        StepContext removing = new StepContext(plan(OLD), FACTS, Optional.empty());
+
+        StepOutcome asked = node.remove(removing);
+        assertThat(asked.phase()).isEqualTo(StepPhase.AWAITING_RESTART);
+        assertThat(docker.inspect(NodeReconciler.CONTAINER)).isPresent();
+
+        ResolvedPlan withGrant = plan(OLD).withRestartGrant(Optional.of(new RestartGrant(StepName.NODE, asked.desiredHash(), clock.instant())));
+        StepOutcome removed = node.remove(new StepContext(withGrant, FACTS, Optional.empty()));
+        assertThat(removed.phase()).isEqualTo(StepPhase.REMOVED);
+        assertThat(docker.inspect(NodeReconciler.CONTAINER)).isEmpty();
+        assertThat(disruptions()).hasSize(2).first().asString().contains(" begin node ", "remove container calico-node");
+    }
+
     private static void rewrite(Path file, String from, String to) {
         try {
             Files.writeString(file, Files.readString(file).replace(from, to));
