@@ -41,10 +41,9 @@ class SafeRolloutE2eTest {
 
     /** The demo spec with the budget, the canary wave and calico/node's image set (indentation as in demo-cluster.yaml). */
     private static String spec(DemoCluster demo, int budget, String canary, String restartTimeout, String nodeImage) throws Exception {
-        return demo.exampleSpec()
+        return DemoCluster.withNodeImage(demo.exampleSpec()
                 .replace("    maxConcurrentRestarts: 1\n", "    maxConcurrentRestarts: " + budget + "\n    canary: " + canary + "\n")
-                .replace("    restartTimeout: 1m\n", "    restartTimeout: " + restartTimeout + "\n")
-                + "  node:\n    image: \"" + nodeImage + "\"\n";
+                .replace("    restartTimeout: 1m\n", "    restartTimeout: " + restartTimeout + "\n"), nodeImage);
     }
 
     /** Each agent's calico-node container: its id and the image content it runs. */

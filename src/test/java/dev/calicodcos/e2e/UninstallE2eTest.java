@@ -26,11 +26,13 @@ import org.junit.jupiter.api.Test;
 @Tag("integration")
 class UninstallE2eTest {
     /**
-     * What is not the product's to put back: the simulator's own logs, and calico-dcos's own state
-     * and audit trail (markers, backups, the disruption log), which an operator may want afterwards.
+     * What is not the product's to put back: the simulator's own logs, the journal (journald keeps a
+     * removed unit's log too), and calico-dcos's own state and audit trail (markers, backups, the
+     * disruption log), which an operator may want afterwards.
      */
     private static boolean compared(String path) {
-        return !path.startsWith("var/log/fake-") && !path.startsWith("var/lib/calico-dcos/") && !path.startsWith("var/log/calico-dcos/");
+        return !path.startsWith("var/log/fake-") && !path.startsWith("var/log/journal/")
+                && !path.startsWith("var/lib/calico-dcos/") && !path.startsWith("var/log/calico-dcos/");
     }
 
     /** Every regular file under the host root: path → SHA-256 of its bytes. */

@@ -210,6 +210,11 @@ public final class DemoCluster implements AutoCloseable {
         }
     }
 
+    /** {@code spec} (the demo's, as {@link #exampleSpec} gives it) with calico/node's image set. */
+    public static String withNodeImage(String spec, String image) {
+        return spec + "  node:\n    image: \"" + image + "\"\n";
+    }
+
     /** Writes the spec as a user would (compare-and-swap on the spec key). */
     public void apply(String yaml) {
         long current = kv.get(keys.spec()).map(Versioned::modRevision).orElse(0L);

@@ -9,6 +9,7 @@ import dev.calicodcos.model.codec.Durations;
 import dev.calicodcos.model.status.ClusterEvent;
 import dev.calicodcos.model.status.ClusterStatus;
 import dev.calicodcos.model.status.Condition;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,6 +51,12 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5m", description = "With --exit-when-ready: give up after this long (default ${DEFAULT-VALUE}).")
     String timeout;
+
+    @Option(names = "--then-node-image", paramLabel = "IMAGE",
+            description = {"Once Ready, apply the spec again with spec.node.image set to IMAGE and watch that rollout: e.g.",
+                    "calico/node:v2.6.12-typo (unknown: the pull fails on the agents holding a slot, their old calico/node keeps",
+                    "running, the rollout halts) or calico/node:v2.6.12-sim-never-ready (runs, never ready: rolled back)."})
+    String thenNodeImage;
 
     @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "0", description = "Status page port (default: any free port).")
     int httpPort;
@@ -121,7 +128,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /** Prints progress and events as they happen; returns when asked to stop, or on a verdict with --exit-when-ready. */
-    private int watch(DemoCluster demo, PrintWriter out, Instant started, CountDownLatch stop) throws InterruptedException {
+    private int watch(DemoCluster demo, PrintWriter out, Instant started, CountDownLatch stop) throws InterruptedException, IOException {
         Instant deadline = started.plus(Durations.parse(timeout));
         Set<ClusterEvent> printed = new HashSet<>();
         String lastProgress = "";
@@ -147,6 +154,15 @@ public final class DemoCommand implements Callable<Integer> {
                     announcedReady = true;
                     out.println(elapsed(started) + "  Ready: every agent converged. Status page: " + demo.statusPage());
                     out.flush();
+                    if (thenNodeImage != null) {
+                        demo.apply(DemoCluster.withNodeImage(demo.exampleSpec(), thenNodeImage));
+                        out.println(elapsed(started) + "  applied spec.node.image " + thenNodeImage + " at revision " + demo.specRevision()
+                                + "; rollout:");
+                        out.flush();
+                        thenNodeImage = null;
+                        announcedReady = false;
+                        continue;
+                    }
                     if (exitWhenReady) {
                         return ExitCode.OK;
                     }

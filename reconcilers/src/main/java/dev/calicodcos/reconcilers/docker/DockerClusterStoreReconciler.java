@@ -272,6 +272,22 @@ public final class DockerClusterStoreReconciler implements StepReconciler {
         files.write(OWNED, DaemonJson.print(record), "rw-r--r--");
     }
 
+    /**
+     * The user's file byte for byte, when what is left without our keys means the same as it did
+     * before our first change: an uninstall then leaves daemon.json exactly as it found it. A file
+     * the user changed since keeps those changes (and our printing of them).
+     */
+    private Optional<byte[]> untouchedOriginal(String path, ObjectNode restored) {
+        return files.existedBeforeUs(path).filter(existed -> existed).flatMap(existed -> files.backupOf(path))
+                .filter(original -> {
+                    try {
+                        return DaemonJson.parse(path, Optional.of(original)).equals(restored);
+                    } catch (StepFailure unreadable) {
+                        return false;
+                    }
+                });
+    }
+
     @Override
     public StepOutcome remove(StepContext context) {
         String hash = DesiredHash.of(Map.of("step", name().id(), "removed", true));
@@ -290,7 +306,7 @@ public final class DockerClusterStoreReconciler implements StepReconciler {
             if (restored.isEmpty() && files.existedBeforeUs(path).equals(Optional.of(false))) {
                 files.delete(path);
             } else {
-                files.write(path, DaemonJson.print(restored), "rw-r--r--");
+                files.write(path, untouchedOriginal(path, restored).orElseGet(() -> DaemonJson.print(restored)), "rw-r--r--");
             }
             crashPoints.reached("docker.daemon-json-restored");
         }

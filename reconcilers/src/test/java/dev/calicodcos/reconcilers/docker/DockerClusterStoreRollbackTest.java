@@ -298,6 +298,27 @@ class DockerClusterStoreRollbackTest {
     }
 
     @Test
+    void removingTheStepGivesBackTheUsersFileByteForByte() throws IOException {
+        userFile(USER_DAEMON_JSON);
+        DockerClusterStoreReconciler step = askingForAGrant();
+        assertThat(untilSettled(step, Optional.of(FIRST_GRANT)).phase()).isEqualTo(StepPhase.DONE);
+        assertThat(daemonJson().orElseThrow()).contains(STORE);
+
+        ResolvedPlan plan = TestHost.plan(SPEC + "dockerClusterStore: {enabled: false}\n");
+        String removalHash = step.remove(new StepContext(plan, FACTS, Optional.empty())).desiredHash();
+        StepOutcome removed = step.remove(new StepContext(plan.withRestartGrant(Optional.of(
+                new RestartGrant(StepName.DOCKER_CLUSTER_STORE, removalHash, FIRST_GRANT.plusSeconds(60)))), FACTS, Optional.empty()));
+        for (int i = 0; i < 10 && removed.phase() != StepPhase.REMOVED; i++) {
+            clock.advance(Duration.ofSeconds(5));
+            removed = step.remove(new StepContext(plan.withRestartGrant(Optional.of(
+                    new RestartGrant(StepName.DOCKER_CLUSTER_STORE, removalHash, FIRST_GRANT.plusSeconds(60)))), FACTS, Optional.empty()));
+        }
+
+        assertThat(removed.phase()).isEqualTo(StepPhase.REMOVED);
+        assertThat(daemonJson()).contains(USER_DAEMON_JSON);
+    }
+
+    @Test
     void aLaterChangeRollsBackToTheFileDockerRanSuccessfullyBeforeIt() throws IOException {
         userFile(USER_DAEMON_JSON);
         DockerClusterStoreReconciler step = askingForAGrant();
