@@ -18,6 +18,7 @@ import dev.calicodcos.reconcilers.host.StepFailure;
 import dev.calicodcos.reconcilers.step.CrashPoints;
 import dev.calicodcos.reconcilers.step.DesiredHash;
 import dev.calicodcos.reconcilers.step.RestartGate;
+import dev.calicodcos.reconcilers.step.RollbackPoint;
 import dev.calicodcos.reconcilers.step.StepContext;
 import dev.calicodcos.reconcilers.step.StepOutcome;
 import dev.calicodcos.reconcilers.step.StepReconciler;

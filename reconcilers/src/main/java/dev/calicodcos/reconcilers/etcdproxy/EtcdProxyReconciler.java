@@ -16,6 +16,7 @@ import dev.calicodcos.reconcilers.host.StepFailure;
 import dev.calicodcos.reconcilers.step.CrashPoints;
 import dev.calicodcos.reconcilers.step.DesiredHash;
 import dev.calicodcos.reconcilers.step.RestartGate;
+import dev.calicodcos.reconcilers.step.RollbackPoint;
 import dev.calicodcos.reconcilers.step.StepContext;
 import dev.calicodcos.reconcilers.step.StepOutcome;
 import dev.calicodcos.reconcilers.step.StepReconciler;
@@ -56,6 +57,7 @@ public final class EtcdProxyReconciler implements StepReconciler {
     /** Where the node agent of an earlier design kept its child proxy's pid: deleted, never acted on. */
     static final String LEGACY_STATE = "/var/lib/calico-dcos/etcd-proxy.json";
     static final String V2_DATA_DIR = "/var/lib/calico-dcos/etcd-proxy-data";
+    static final String ROLLBACK_POINT = "/var/lib/calico-dcos/etcd-proxy-unit.last-good.json";
     /** Client SRV records, most specific first: etcd's own name, then the one etcd-mesos publishes. */
     static final List<String> SRV_RECORDS = List.of("_etcd-client._tcp.", "_etcd-server._client.");
     static final Duration GRACE = Duration.ofSeconds(20);
@@ -70,6 +72,7 @@ public final class EtcdProxyReconciler implements StepReconciler {
     private final RestartGate gate;
     private final Clock clock;
     private final CrashPoints crashPoints;
+    private final RollbackPoint rollbackPoint;
 
     public EtcdProxyReconciler(HostFiles files, Services services, HostNetwork network, Downloader downloads, SrvResolver srv,
                                EtcdProbe probe, RestartGate gate, Clock clock, CrashPoints crashPoints) {
@@ -82,6 +85,7 @@ public final class EtcdProxyReconciler implements StepReconciler {
         this.gate = gate;
         this.clock = clock;
         this.crashPoints = crashPoints;
+        this.rollbackPoint = new RollbackPoint(files, ROLLBACK_POINT);
     }
 
     @Override
@@ -174,7 +178,8 @@ public final class EtcdProxyReconciler implements StepReconciler {
         String binarySha256 = ensureBinary(step.binary());
         EtcdProxyDesired desired = render(context.spec(), upstream, binarySha256, network.loopback(), this::onHost);
         String hash = desired.hash();
-        RestartGate.Progress progress = gate.progress(name(), UNIT, hash, context);
+        RestartGate.Rollback rollback = new UnitRollback(desired, step.mode());
+        RestartGate.Progress progress = gate.progress(name(), UNIT, hash, context, rollback);
         if (progress instanceof RestartGate.Progress.Waiting waiting) {
             return waiting.outcome();
         }
@@ -185,12 +190,47 @@ public final class EtcdProxyReconciler implements StepReconciler {
         }
         if (!current || !startedAfterUnitWritten()) {
             // A running proxy with another command line: replacing it is a restart, counted like docker's.
-            return gate.restart(name(), UNIT, hash, Optional.of(observedHash(installed)), context, () -> install(desired));
+            return gate.restart(name(), UNIT, hash, Optional.of(observedHash(installed)), context, () -> {
+                rollbackPoint.keep(UNIT_PATH); // the unit the proxy runs now: what a failed gate puts back
+                install(desired);
+            }, rollback);
         }
         if (!services.isEnabled(UNIT)) {
             services.enable(UNIT);
         }
         return verify(desired, step.mode());
+    }
+
+    /**
+     * The restart gate's view of this step: the proxy must answer a read through its listen address
+     * for the whole stability period; when it does not within the restart timeout, the unit the
+     * proxy ran before is put back and the proxy restarted with it.
+     */
+    private final class UnitRollback implements RestartGate.Rollback {
+        private final EtcdProxyDesired desired;
+        private final EtcdProxyStep.Mode mode;
+
+        UnitRollback(EtcdProxyDesired desired, EtcdProxyStep.Mode mode) {
+            this.desired = desired;
+            this.mode = mode;
+        }
+
+        @Override
+        public String change() {
+            return "the new " + UNIT_PATH;
+        }
+
+        @Override
+        public Optional<String> unhealthy() {
+            return probe.check("http://" + desired.bindAddress(), mode).map(p -> "etcd through " + desired.bindAddress() + ": " + p);
+        }
+
+        @Override
+        public String restore() {
+            String done = rollbackPoint.restore(UNIT_PATH);
+            services.daemonReload();
+            return done;
+        }
     }
 
     private StepOutcome start(EtcdProxyDesired desired, Optional<byte[]> installed) {
@@ -232,6 +272,7 @@ public final class EtcdProxyReconciler implements StepReconciler {
         Optional<String> problem = probe.check("http://" + desired.bindAddress(), mode);
         if (problem.isEmpty()) {
             gate.finish(name());
+            rollbackPoint.forget(); // the proxy runs this unit well: it is the next rollback point
             return StepOutcome.done(desired.hash(), what + " answers (" + UNIT + ")");
         }
         Instant since = services.activeSince(UNIT).orElse(Instant.EPOCH);
@@ -334,6 +375,7 @@ public final class EtcdProxyReconciler implements StepReconciler {
         }
         files.deleteTree(V2_DATA_DIR);
         putBackBinary(context.spec().etcdProxy().binary().path());
+        rollbackPoint.forget();
         gate.finish(name());
         return StepOutcome.removed(hash, UNIT + " stopped, disabled and removed");
     }

@@ -386,6 +386,12 @@ public final class RestartGate {
         return restart(step, unit, hash, observedHash, context, () -> { }, Optional.of(rollback));
     }
 
+    /** Both: {@code prepare} once granted (the new unit file), and a rollback when the gate fails. */
+    public StepOutcome restart(StepName step, String unit, String hash, Optional<String> observedHash, StepContext context,
+                               Runnable prepare, Rollback rollback) {
+        return restart(step, unit, hash, observedHash, context, prepare, Optional.of(rollback));
+    }
+
     private StepOutcome restart(StepName step, String unit, String hash, Optional<String> observedHash, StepContext context,
                                 Runnable prepare, Optional<Rollback> rollback) {
         if (!context.plan().grants(step, hash)) {

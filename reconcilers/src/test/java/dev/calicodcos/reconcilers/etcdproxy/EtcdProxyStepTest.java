@@ -54,6 +54,8 @@ class EtcdProxyStepTest {
     private RecordingServices services;
     private StubNetwork network;
     private Optional<String> probeProblem = Optional.empty();
+    /** A proxy started from a unit with this text in it does not answer (a unit that breaks it). */
+    private Optional<String> brokenUnit = Optional.empty();
 
     @BeforeEach
     void setUp() throws IOException {
@@ -74,7 +76,9 @@ class EtcdProxyStepTest {
 
     private EtcdProxyReconciler step(CrashPoints crashPoints) {
         RestartGate gate = new RestartGate(files, services, clock, crashPoints, new DisruptionLog(files, clock));
-        EtcdProbe probe = (endpoint, mode) -> probeProblem;
+        EtcdProbe probe = (endpoint, mode) -> probeProblem.or(() -> brokenUnit
+                .filter(text -> files.read("/etc/systemd/system/" + UNIT).map(String::new).orElse("").contains(text))
+                .map(text -> "connection refused"));
         return new EtcdProxyReconciler(files, services, network, url -> fail("no download expected"), name -> List.of(), probe,
                 gate, clock, crashPoints);
     }
@@ -154,10 +158,34 @@ class EtcdProxyStepTest {
         assertThat(restarting.phase()).isEqualTo(StepPhase.RESTARTING);
         assertThat(unitFile()).contains("\"--endpoints=10.0.0.1:2379,10.0.0.2:2379\"");
         assertThat(services.calls()).endsWith("daemon-reload", "restart " + UNIT);
+        assertThat(step().reconcile(granted).phase()).as("answering: the stability period starts").isEqualTo(StepPhase.RESTARTING);
         clock.advance(Duration.ofSeconds(11)); // the default stability period is 10s
         assertThat(step().reconcile(granted).phase()).isEqualTo(StepPhase.DONE);
         assertThat(services.calls().stream().filter(c -> c.startsWith("restart")).count()).isEqualTo(1);
         assertThat(files.read("/var/lib/calico-dcos/restarts/etcdProxy.json")).isEmpty();
+    }
+
+    @Test
+    void aNewUnitWhoseProxyNeverAnswersIsRolledBackToTheUnitTheProxyRanBefore() throws IOException {
+        installed(SPEC_A);
+        String running = unitFile();
+        brokenUnit = Optional.of("10.0.0.2:2379");
+        StepContext granted = granted(SPEC_B, step().reconcile(context(SPEC_B)).desiredHash());
+        assertThat(step().reconcile(granted).phase()).isEqualTo(StepPhase.RESTARTING);
+
+        StepOutcome outcome = step().reconcile(granted);
+        for (int i = 0; i < 60 && outcome.phase() == StepPhase.RESTARTING; i++) {
+            clock.advance(Duration.ofSeconds(10));
+            outcome = step().reconcile(granted);
+        }
+
+        assertThat(outcome.phase()).as(outcome.message()).isEqualTo(StepPhase.FAILED);
+        assertThat(outcome.reason()).contains(StepReason.ROLLED_BACK);
+        assertThat(outcome.message()).contains("connection refused", "restored");
+        assertThat(unitFile()).isEqualTo(running);
+        assertThat(services.calls().stream().filter(c -> c.equals("restart " + UNIT)).count()).as("the change, then the rollback")
+                .isEqualTo(2);
+        assertThat(Files.readAllLines(root.resolve("var/log/calico-dcos/disruptions.log"))).hasSize(2);
     }
 
     /** Stopped by someone, or its unit changed while it was down: nothing runs, so no grant is needed. */

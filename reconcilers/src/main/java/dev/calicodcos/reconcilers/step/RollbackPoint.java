@@ -1,4 +1,4 @@
-package dev.calicodcos.reconcilers.docker;
+package dev.calicodcos.reconcilers.step;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.calicodcos.model.agent.StepReason;
@@ -17,7 +17,7 @@ import java.util.Optional;
  * <p>Without a record (a change made by a node agent before this existed) the point is the user's
  * file from before calico-dcos first changed it ({@link HostFiles#backupOf}), or its absence.
  */
-final class RollbackPoint {
+public final class RollbackPoint {
     private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
 
     /** The record: {@code content} empty when there was no file. */
@@ -30,13 +30,13 @@ final class RollbackPoint {
     private final HostFiles files;
     private final String recordPath;
 
-    RollbackPoint(HostFiles files, String recordPath) {
+    public RollbackPoint(HostFiles files, String recordPath) {
         this.files = files;
         this.recordPath = recordPath;
     }
 
     /** Keeps the current content of {@code path} as the point, unless a point is already kept for it. */
-    void keep(String path) {
+    public void keep(String path) {
         if (saved().filter(s -> s.path().equals(path)).isPresent()) {
             return;
         }
@@ -44,12 +44,12 @@ final class RollbackPoint {
     }
 
     /** The service runs what {@code path} holds now: no point is needed until the next change. */
-    void forget() {
+    public void forget() {
         files.delete(recordPath);
     }
 
     /** Puts {@code path} back to the point (idempotent) and says what it did. */
-    String restore(String path) {
+    public String restore(String path) {
         Optional<byte[]> content = saved().filter(s -> s.path().equals(path)).map(Saved::content).orElseGet(() -> original(path));
         if (content.isEmpty()) {
             files.delete(path);
@@ -70,7 +70,7 @@ final class RollbackPoint {
                 return JSON.readValue(bytes, Saved.class);
             } catch (IOException e) {
                 throw new StepFailure(StepReason.HOST_FILE_UNREADABLE, recordPath + " is not readable (" + e.getMessage()
-                        + "); delete it to keep the current daemon.json as the rollback point", e);
+                        + "); delete it to keep the current file as the rollback point", e);
             }
         });
     }
