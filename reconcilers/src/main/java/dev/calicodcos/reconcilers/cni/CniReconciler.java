@@ -151,6 +151,11 @@ public final class CniReconciler implements StepReconciler {
             rollbackPoint.forget(); // the agent runs these files: they are the next rollback point
             return StepOutcome.done(hash, "calico CNI installed; " + unit.get() + " started after the files changed");
         }
+        if (progress instanceof RestartGate.Progress.Stable) {
+            // The restart did not take (systemctl said so, yet the unit still runs from before): never loop restarting.
+            return StepOutcome.failed(hash, Optional.empty(), StepReason.RESTART_DID_NOT_APPLY, unit.get()
+                    + " was restarted but has been active since before the CNI files changed; it does not run them");
+        }
         if (context.plan().grants(name(), hash)) {
             // What the agent says now is what it must say again after the restart (see AgentRollback).
             rollbackPoint.ensure(targets(desired));

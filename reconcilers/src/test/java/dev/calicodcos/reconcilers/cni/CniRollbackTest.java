@@ -355,6 +355,20 @@ class CniRollbackTest {
     }
 
     @Test
+    void aRestartThatDidNotTakeWhileTheOldAgentRunsOnFailsInsteadOfRestartingAgain() throws IOException {
+        previousFiles();
+        agent.restartFailingKeepingTheProcess();
+        CniReconciler step = askingForAGrant();
+
+        StepOutcome outcome = untilSettled(step, Optional.of(FIRST_GRANT));
+        StepOutcome later = pass(step, Optional.of(FIRST_GRANT));
+
+        assertThat(outcome.reason()).as(outcome.message()).contains(StepReason.RESTART_DID_NOT_APPLY);
+        assertThat(later.reason()).contains(StepReason.RESTART_DID_NOT_APPLY);
+        assertThat(agent.calls()).containsExactly("restart " + UNIT);
+    }
+
+    @Test
     void onMesos12NothingRestartsAndNoRollbackPointIsKept() throws IOException {
         previousFiles();
         AgentFacts mesos14 = new AgentFacts("agent-1", Optional.of("10.0.0.5"), Optional.empty(), Optional.of("1.4.0"),

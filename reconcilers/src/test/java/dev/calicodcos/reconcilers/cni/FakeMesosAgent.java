@@ -1,8 +1,10 @@
 package dev.calicodcos.reconcilers.cni;
 
 import dev.calicodcos.model.agent.AgentFacts;
+import dev.calicodcos.model.agent.StepReason;
 import dev.calicodcos.reconcilers.host.HostFiles;
 import dev.calicodcos.reconcilers.host.Services;
+import dev.calicodcos.reconcilers.host.StepFailure;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -29,6 +31,7 @@ final class FakeMesosAgent implements Services, MesosAgentProbe {
     private boolean answers = true;
     private Predicate<String> refuses = config -> false;
     private Predicate<String> unregistered = config -> false;
+    private boolean restartFailsKeepingTheProcess;
 
     FakeMesosAgent(HostFiles files, Clock clock, Instant activeSince) {
         this.files = files;
@@ -43,6 +46,12 @@ final class FakeMesosAgent implements Services, MesosAgentProbe {
 
     FakeMesosAgent notRegisteringWith(Predicate<String> config) {
         this.unregistered = config;
+        return this;
+    }
+
+    /** {@code systemctl restart} fails and the process from before keeps running (seen with broken unit drop-ins). */
+    FakeMesosAgent restartFailingKeepingTheProcess() {
+        this.restartFailsKeepingTheProcess = true;
         return this;
     }
 
@@ -70,6 +79,9 @@ final class FakeMesosAgent implements Services, MesosAgentProbe {
     @Override
     public void restart(String unit) {
         calls.add("restart " + unit);
+        if (restartFailsKeepingTheProcess) {
+            throw new StepFailure(StepReason.SERVICE_COMMAND_FAILED, "systemctl restart " + unit + " failed (exit 1)");
+        }
         come();
     }
 
