@@ -38,6 +38,10 @@ import java.util.Optional;
  * agent cannot see new networks by itself (Mesos &lt; 1.2) or the spec says always, a restart of
  * the agent unit with a grant. "Restarted since" is observed, not remembered: the unit's
  * ActiveEnterTimestamp must not be older than the newest file we installed.
+ *
+ * <p>The restart is gated on the agent being registered with a master again (when it was just before
+ * the restart); when that gate fails the previous plugins and config come back from the
+ * {@link CniRollbackPoint} and the agent is restarted once more under the same grant: {@code RolledBack}.
  */
 public final class CniReconciler implements StepReconciler {
     private static final ObjectMapper JSON = new ObjectMapper();
