@@ -29,6 +29,13 @@ public interface ClusterFaults {
     /** Same as {@code systemctl restart dcos-mesos-slave[-public]} on that agent; returns once it is back. */
     boolean restartAgent(String agent);
 
+    /**
+     * While {@code failing}, every (re)start of the agent process (a {@code systemctl restart}/{@code start} of its
+     * unit) brings it back active but never registered with the master: {@code slave/registered} 0 on its
+     * {@code /metrics/snapshot}, {@code active: false} on the master. Clearing it takes effect at the next (re)start.
+     */
+    boolean agentFailsToRegister(String agent, boolean failing);
+
     /** A new leader takes over: every scheduler stream ends, offers vanish, frameworks must resubscribe. */
     void failoverMaster();
 

@@ -313,6 +313,13 @@ public final class SimulatedCluster implements AutoCloseable {
         }
 
         @Override
+        public boolean agentFailsToRegister(String key, boolean failing) {
+            Optional<SimAgent> agent = findAgent(key);
+            agent.ifPresent(a -> a.failToRegister(failing));
+            return agent.isPresent();
+        }
+
+        @Override
         public void failoverMaster() {
             master.failover();
             if (standbyServer.isPresent()) {

@@ -1,6 +1,7 @@
 package dev.calicodcos.reconcilers.agent;
 
 import dev.calicodcos.reconcilers.cni.CniReconciler;
+import dev.calicodcos.reconcilers.cni.HttpMesosAgentProbe;
 import dev.calicodcos.reconcilers.container.ContainerConverger;
 import dev.calicodcos.reconcilers.container.HostReadinessProbe;
 import dev.calicodcos.reconcilers.container.ReadinessProbe;
@@ -46,7 +47,8 @@ public final class NodeAgentSteps {
                 new EtcdProxyReconciler(host.files(), host.services(), host.network(), host.downloads(), srv, probe, gate, clock,
                         crashPoints),
                 new DockerClusterStoreReconciler(host.files(), host.services(), host.docker(), gate, crashPoints),
-                new CniReconciler(host.files(), host.services(), host.downloads(), gate, crashPoints),
+                new CniReconciler(host.files(), host.services(), host.downloads(),
+                        new HttpMesosAgentProbe(host.network().loopback(), Duration.ofSeconds(2)), gate, crashPoints),
                 new LibnetworkReconciler(containers),
                 new NodeReconciler(containers));
         Preflight preflight = new Preflight(host.files(), host.commands(), host.docker(), nodeName);

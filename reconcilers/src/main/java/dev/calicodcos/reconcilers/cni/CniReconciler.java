@@ -38,6 +38,10 @@ import java.util.Optional;
  * agent cannot see new networks by itself (Mesos &lt; 1.2) or the spec says always, a restart of
  * the agent unit with a grant. "Restarted since" is observed, not remembered: the unit's
  * ActiveEnterTimestamp must not be older than the newest file we installed.
+ *
+ * <p>The restart is gated on the agent being registered with a master again (when it was just before
+ * the restart); when that gate fails the previous plugins and config come back from the
+ * {@link CniRollbackPoint} and the agent is restarted once more under the same grant: {@code RolledBack}.
  */
 public final class CniReconciler implements StepReconciler {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -48,13 +52,18 @@ public final class CniReconciler implements StepReconciler {
     private final Downloader downloads;
     private final RestartGate gate;
     private final CrashPoints crashPoints;
+    private final MesosAgentProbe agent;
+    private final CniRollbackPoint rollbackPoint;
 
-    public CniReconciler(HostFiles files, Services services, Downloader downloads, RestartGate gate, CrashPoints crashPoints) {
+    public CniReconciler(HostFiles files, Services services, Downloader downloads, MesosAgentProbe agent, RestartGate gate,
+                         CrashPoints crashPoints) {
         this.files = files;
         this.services = services;
         this.downloads = downloads;
+        this.agent = agent;
         this.gate = gate;
         this.crashPoints = crashPoints;
+        this.rollbackPoint = new CniRollbackPoint(files);
     }
 
     @Override
@@ -116,27 +125,98 @@ public final class CniReconciler implements StepReconciler {
         if (clash.isPresent()) {
             return clash.get();
         }
+        Optional<String> unit = desired.restartUnit();
+        Optional<AgentRollback> rollback = unit.map(u -> new AgentRollback(desired, context));
+        // A restart under way (or rolled back) is followed up before any file is touched: restored files stay.
+        RestartGate.Progress progress = rollback.isPresent()
+                ? gate.progress(name(), unit.get(), hash, context, rollback.get()) : new RestartGate.Progress.None();
+        if (progress instanceof RestartGate.Progress.Waiting waiting) {
+            return waiting.outcome();
+        }
+        List<CniDesired.Binary> outdated = desired.binaries().stream().filter(b -> !installed(desired, b)).toList();
+        boolean configOutdated = !desired.config().equals(parsedConfig(desired.configPath()).orElse(null));
+        if (rollback.isPresent() && (!outdated.isEmpty() || configOutdated)) {
+            rollbackPoint.keep(targets(desired)); // the agent runs these files until its restart
+        }
         for (CniDesired.Binary binary : desired.binaries()) {
             installBinary(desired, binary);
         }
         crashPoints.reached("cni.binaries-installed");
-        if (!desired.config().equals(parsedConfig(desired.configPath()).orElse(null))) {
+        if (configOutdated) {
             files.write(desired.configPath(), print(desired.config()), "rw-r--r--");
         }
         crashPoints.reached("cni.config-written");
-        if (desired.restartUnit().isEmpty()) {
+        if (unit.isEmpty()) {
+            rollbackPoint.forget(); // nothing restarts: nothing is disrupted, nothing to roll back
             return StepOutcome.done(hash, "calico CNI plugin and " + desired.configPath() + " installed");
         }
-        String unit = desired.restartUnit().get();
-        RestartGate.Progress progress = gate.progress(name(), unit, hash, context);
-        if (progress instanceof RestartGate.Progress.Waiting waiting) {
-            return waiting.outcome();
-        }
-        if (agentStartedAfterFiles(desired, unit)) {
+        if (agentStartedAfterFiles(desired, unit.get())) {
             gate.finish(name());
-            return StepOutcome.done(hash, "calico CNI installed; " + unit + " started after the files changed");
+            rollbackPoint.forget(); // the agent runs these files: they are the next rollback point
+            return StepOutcome.done(hash, "calico CNI installed; " + unit.get() + " started after the files changed");
         }
-        return gate.restart(name(), unit, hash, Optional.empty(), context);
+        if (progress instanceof RestartGate.Progress.Stable) {
+            // The restart did not take (systemctl said so, yet the unit still runs from before): never loop restarting.
+            return StepOutcome.failed(hash, Optional.empty(), StepReason.RESTART_DID_NOT_APPLY, unit.get()
+                    + " was restarted but has been active since before the CNI files changed; it does not run them");
+        }
+        if (context.plan().grants(name(), hash)) {
+            // What the agent says now is what it must say again after the restart (see AgentRollback).
+            rollbackPoint.ensure(targets(desired));
+            rollbackPoint.agentRegisteredBefore(agent.notRegistered(context.facts()).isEmpty());
+            crashPoints.reached("cni.agent-asked");
+        }
+        return gate.restart(name(), unit.get(), hash, Optional.empty(), context, rollback.get());
+    }
+
+    /**
+     * The restart gate's view of this step: the agent must be registered with a master again (when it
+     * was before the restart); a rollback puts the previous plugins and config back.
+     */
+    private final class AgentRollback implements RestartGate.Rollback {
+        private final CniDesired desired;
+        private final StepContext context;
+
+        AgentRollback(CniDesired desired, StepContext context) {
+            this.desired = desired;
+            this.context = context;
+        }
+
+        @Override
+        public String change() {
+            return "the new calico CNI plugin and " + desired.configPath();
+        }
+
+        /**
+         * Held only to what the agent showed just before the restart: an agent whose API could not
+         * say "registered" then (not reachable from here, credentials required, no master) would
+         * otherwise be rolled back for something the change did not do; its gate is the unit alone.
+         */
+        @Override
+        public Optional<String> unhealthy() {
+            if (!rollbackPoint.agentWasRegistered()) {
+                return Optional.empty();
+            }
+            return agent.notRegistered(context.facts());
+        }
+
+        @Override
+        public Optional<String> unhealthyAfterRestore() {
+            return rollbackPoint.agentWasRegistered() ? agent.notRegistered(context.facts()) : Optional.empty();
+        }
+
+        @Override
+        public String restore() {
+            return rollbackPoint.restore(targets(desired));
+        }
+    }
+
+    /** The files the step installs, in install order, with the mode a new one gets. */
+    private static List<CniRollbackPoint.Target> targets(CniDesired desired) {
+        List<CniRollbackPoint.Target> targets = new ArrayList<>();
+        desired.binaries().forEach(b -> targets.add(new CniRollbackPoint.Target(desired.binaryPath(b), "rwxr-xr-x")));
+        targets.add(new CniRollbackPoint.Target(desired.configPath(), "rw-r--r--"));
+        return targets;
     }
 
     private void requireDirectory(String dir, StepReason reason) {
@@ -161,10 +241,15 @@ public final class CniReconciler implements StepReconciler {
         return Optional.empty();
     }
 
+    /** The binary is there with the spec's checksum (or, without one, at all). */
+    private boolean installed(CniDesired desired, CniDesired.Binary binary) {
+        Optional<byte[]> current = files.read(desired.binaryPath(binary));
+        return current.isPresent() && binary.sha256().map(sha -> sha.equals(StepHashes.sha256(current.get()))).orElse(true);
+    }
+
     private void installBinary(CniDesired desired, CniDesired.Binary binary) {
         String path = desired.binaryPath(binary);
-        Optional<byte[]> current = files.read(path);
-        if (current.isPresent() && binary.sha256().map(sha -> sha.equals(StepHashes.sha256(current.get()))).orElse(true)) {
+        if (installed(desired, binary)) {
             if (!files.isExecutable(path)) {
                 files.makeExecutable(path); // Mesos ≤ 1.1 refuses to start with a plugin it cannot execute
             }
@@ -218,6 +303,7 @@ public final class CniReconciler implements StepReconciler {
         restoreOrDelete(cni.configDir() + "/" + CONFIG_FILE);
         restoreOrDelete(cni.pluginsDir() + "/calico");
         restoreOrDelete(cni.pluginsDir() + "/calico-ipam");
+        rollbackPoint.forget();
         return StepOutcome.removed(hash, "calico CNI plugin and config removed");
     }
 

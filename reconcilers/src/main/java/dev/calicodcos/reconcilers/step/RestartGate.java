@@ -86,6 +86,14 @@ public final class RestartGate {
          * It may run again after a crash, so it must be idempotent.
          */
         String restore();
+
+        /**
+         * Empty when the unit, restarted with the restored files, is back as it should be; otherwise
+         * what is wrong. Checked once the unit is active again; by default nothing more is asked.
+         */
+        default Optional<String> unhealthyAfterRestore() {
+            return Optional.empty();
+        }
     }
 
     enum State {
@@ -278,17 +286,22 @@ public final class RestartGate {
         } else if (marker.state() == State.ROLLBACK_ISSUING) {
             marker = resumeRollbackRestart(marker);
         }
-        if (services.isActive(unit)) {
+        boolean active = services.isActive(unit);
+        Optional<String> notBack = active ? rollback.unhealthyAfterRestore() : Optional.empty();
+        if (active && notBack.isEmpty()) {
             return settle(marker, State.ROLLED_BACK, StepReason.ROLLED_BACK, rollback.change(), unit + " is active");
         }
         if (clock.instant().isAfter(marker.rollbackIssuedAt().orElseThrow().plus(rollout.restartTimeout()))) {
+            String state = notBack.isPresent()
+                    ? unit + " is active but " + notBack.get() + " " + human(rollout.restartTimeout()) + " later"
+                    : unit + " is still not active " + human(rollout.restartTimeout()) + " later"
+                            + marker.restartError().map(e -> " (" + e + ")").orElse("");
             return settle(marker, State.ROLLBACK_FAILED, StepReason.ROLLBACK_FAILED, rollback.change(),
-                    unit + " is still not active " + human(rollout.restartTimeout()) + " later"
-                            + marker.restartError().map(e -> " (" + e + ")").orElse("")
-                            + "; it stays down with the restored files until someone looks at it (journalctl -u " + unit + ")");
+                    state + "; it stays down with the restored files until someone looks at it (journalctl -u " + unit + ")");
         }
         return new Progress.Waiting(StepOutcome.restarting(marker.hash(), failureNote(marker, rollback.change()) + "; "
-                + marker.restored().orElse("") + " and restarted " + unit + "; waiting until it is active"));
+                + marker.restored().orElse("") + " and restarted " + unit + "; waiting until it is "
+                + notBack.map(why -> "back (" + why + ")").orElse("active")));
     }
 
     /**

@@ -1,6 +1,8 @@
 package dev.calicodcos.reconcilers.cni;
 
 import static dev.calicodcos.reconcilers.TestHost.converge;
+import static dev.calicodcos.reconcilers.TestHost.grantingAwaited;
+import static org.awaitility.Awaitility.await;
 import static dev.calicodcos.reconcilers.TestHost.plan;
 import static dev.calicodcos.reconcilers.TestHost.step;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -13,7 +15,16 @@ import dev.calicodcos.model.hash.StepHashes;
 import dev.calicodcos.model.spec.StepName;
 import dev.calicodcos.reconcilers.TestHost;
 import dev.calicodcos.reconcilers.agent.StepRunner;
+import com.sun.net.httpserver.HttpServer;
+import dev.calicodcos.model.agent.ResolvedPlan;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -213,6 +224,81 @@ class CniReconcilerTest {
         assertThat(Files.exists(agent.path(CONFIG))).isFalse();
         assertThat(Files.exists(agent.path(CALICO))).isFalse();
         assertThat(agent.read(IPAM)).isEqualTo("the user's own ipam");
+    }
+
+    /**
+     * A stand-in Mesos agent API on a loopback of its own, port 5051, as the simulator serves it: registered
+     * unless the calico.cni it read at its last restart (the fake systemctl's hook copies it) holds {@code bad}.
+     */
+    private HttpServer mesosAgent(TestHost host, String loopback, String bad) throws IOException {
+        Path startedWith = host.path("/var/run/agent-started-with.cni");
+        host.systemctl().onVerb("dcos-mesos-slave", "restart", "/bin/cp " + host.path(CONFIG) + " " + startedWith);
+        HttpServer server = HttpServer.create(new InetSocketAddress(loopback, HttpMesosAgentProbe.AGENT_PORT), 0);
+        server.createContext("/metrics/snapshot", exchange -> {
+            boolean registered = !Files.exists(startedWith) || !Files.readString(startedWith).contains(bad);
+            byte[] body = ("{\"slave/registered\": " + (registered ? "1.0" : "0.0") + "}").getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        server.start();
+        return server;
+    }
+
+    private static String someLoopback() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        return "127." + (1 + random.nextInt(254)) + "." + random.nextInt(256) + "." + (1 + random.nextInt(254));
+    }
+
+    @Test
+    void throughTheNodeAgentsWiringTheRestartedAgentIsAskedOnTheLoopbackStandInAndDoneOnceRegistered() throws Exception {
+        String loopback = someLoopback();
+        try (TestHost host = TestHost.withDocker(Map.of("CALICO_DCOS_HOST_LOOPBACK", loopback))) {
+            host.script("/opt/mesosphere/bin/mesos-master", "echo 'mesos 1.0.1'");
+            HttpServer agentApi = mesosAgent(host, loopback, "\"mtu\" : 1300");
+            try {
+                AgentReport done = converge(host.runner(), plan(onlyCni("calico v1", "ipam v1", "mtu: 1440")));
+
+                assertThat(step(done, StepName.CNI).phase()).isEqualTo(StepPhase.DONE);
+                assertThat(host.systemctl().restartsOf("dcos-mesos-slave")).isEqualTo(1);
+            } finally {
+                agentApi.stop(0);
+            }
+        }
+    }
+
+    @Test
+    void throughTheNodeAgentsWiringAnAgentThatDoesNotRegisterWithTheNewConfigGetsTheOldOneBack() throws Exception {
+        String loopback = someLoopback();
+        try (TestHost host = TestHost.withDocker(Map.of("CALICO_DCOS_HOST_LOOPBACK", loopback))) {
+            host.script("/opt/mesosphere/bin/mesos-master", "echo 'mesos 1.0.1'");
+            HttpServer agentApi = mesosAgent(host, loopback, "\"mtu\" : 1300");
+            try {
+                StepRunner steps = host.runner();
+                converge(steps, plan(onlyCni("calico v1", "ipam v1", "mtu: 1440")));
+                String before = host.read(CONFIG);
+                ResolvedPlan plan = plan(onlyCni("calico v1", "ipam v1", "mtu: 1300").replace("stabilityPeriod: 1s",
+                        "stabilityPeriod: 1s\n  restartTimeout: 2s"));
+                AtomicReference<ResolvedPlan> current = new AtomicReference<>(plan);
+                AtomicReference<AgentReport> last = new AtomicReference<>();
+
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).until(() -> {
+                    AgentReport report = steps.runOnce(current.get(), Optional.ofNullable(last.get()));
+                    last.set(report);
+                    current.set(grantingAwaited(current.get(), report));
+                    return step(report, StepName.CNI).phase() == StepPhase.FAILED;
+                });
+
+                StepReport cni = step(last.get(), StepName.CNI);
+                assertThat(cni.reason()).as(cni.message()).contains("RolledBack");
+                assertThat(cni.message()).contains("the Mesos agent at " + loopback + ":5051 reports slave/registered 0.0");
+                assertThat(host.read(CONFIG)).isEqualTo(before);
+                assertThat(host.systemctl().restartsOf("dcos-mesos-slave")).isEqualTo(3);
+            } finally {
+                agentApi.stop(0);
+            }
+        }
     }
 
     private Object identity(String hostPath) throws IOException {

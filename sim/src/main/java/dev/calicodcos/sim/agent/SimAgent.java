@@ -74,6 +74,8 @@ public final class SimAgent implements AgentConnection, AutoCloseable {
     private volatile boolean connected;
     private volatile String agentUnitState = "active";
     private volatile Instant agentActiveSince;
+    private volatile boolean failsToRegister;
+    private volatile MesosAgentEndpoint endpoint;
 
     public SimAgent(AgentSpec spec, Path agentDir, Master master, Settings settings, Clock clock,
                     ScheduledExecutorService scheduler, ExecutorService httpExecutor, String loopback) {
@@ -186,10 +188,78 @@ public final class SimAgent implements AgentConnection, AutoCloseable {
         return connected;
     }
 
+    /**
+     * Whether the agent process runs and is registered with the master: what its {@code slave/registered}
+     * gauge says. False while the process restarts, is stopped, disconnected or partitioned, or after a
+     * (re)start with {@link #failToRegister} set.
+     */
+    public boolean registered() {
+        return agentUnitState.equals("active") && connected;
+    }
+
+    /**
+     * Where the agent's own HTTP API ({@code GET /metrics/snapshot}) listens: {@code <loopback>:5051}, the
+     * stand-in for {@code <agent IP>:5051}. It is opened the first time a task is launched here (a node agent
+     * may ask) or this is called, not at start: 10,000 agents without tasks bind nothing.
+     */
+    public String mesosAgentEndpoint() {
+        return endpoint().hostPort();
+    }
+
+    /** Whether the agent's HTTP API accepts connections now (it does not while the process is down). */
+    public boolean mesosAgentEndpointListening() {
+        MesosAgentEndpoint e = endpoint;
+        return e != null && e.listening();
+    }
+
+    /**
+     * Fault: from the next (re)start of the agent process on, while {@code failing}, the process comes back
+     * ({@code systemctl} says active) but never registers with the master, as a Mesos agent that cannot get
+     * past its start (e.g. a CNI config Mesos &lt; 1.2 refuses). Clearing it takes effect at the next (re)start.
+     */
+    public void failToRegister(boolean failing) {
+        failsToRegister = failing;
+    }
+
+    private MesosAgentEndpoint endpoint() {
+        MesosAgentEndpoint e = endpoint;
+        if (e == null) {
+            synchronized (this) {
+                e = endpoint;
+                if (e == null) {
+                    e = new MesosAgentEndpoint(loopback, MesosAgentEndpoint.PORT, this::registered, () -> agentActiveSince, clock,
+                            httpExecutor);
+                    endpoint = e;
+                    if (agentUnitState.equals("active") && !closed) {
+                        e.up();
+                    }
+                }
+            }
+        }
+        return e;
+    }
+
+    /** The agent process (re)started: it listens, and registers unless told to fail. */
+    private void processUp() {
+        agentActiveSince = clock.instant();
+        agentUnitState = "active";
+        Optional.ofNullable(endpoint).ifPresent(MesosAgentEndpoint::up);
+        if (!failsToRegister) {
+            reconnect();
+        }
+    }
+
+    private void processDown(String unitState) {
+        agentUnitState = unitState;
+        Optional.ofNullable(endpoint).ifPresent(MesosAgentEndpoint::down);
+        disconnect();
+    }
+
     // ---------------------------------------------------------------- AgentConnection
 
     @Override
     public void launch(FrameworkID frameworkId, FrameworkInfo framework, TaskInfo task) {
+        endpoint();
         TaskRunner.AgentContext context = new TaskRunner.AgentContext(id, spec.hostname(), () -> {
             Host h = host();
             return new TaskRunner.TaskHost(h.executorEnvironment(), forcedEnvironment(h.root(), h.docker()), h.fetcher());
@@ -248,16 +318,13 @@ public final class SimAgent implements AgentConnection, AutoCloseable {
 
     /** {@code systemctl restart dcos-mesos-slave}: gone for {@code restartDelay}, then back; returns when back. */
     public void restartAgentProcess() {
-        agentUnitState = "activating";
-        disconnect();
+        processDown("activating");
         try {
             Thread.sleep(settings.restartDelay().toMillis());     // the simulated downtime itself
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        agentActiveSince = clock.instant();
-        agentUnitState = "active";
-        reconnect();
+        processUp();
     }
 
     /** Fault: the task's process dies (SIGKILL, or SIGTERM when {@code forcibly} is false) without a KILL. */
@@ -297,6 +364,7 @@ public final class SimAgent implements AgentConnection, AutoCloseable {
             h = host;
         }
         connected = false;
+        Optional.ofNullable(endpoint).ifPresent(MesosAgentEndpoint::close);
         updates.close();
         runners.values().forEach(r -> r.signal(true));
         if (h != null) {
@@ -329,16 +397,13 @@ public final class SimAgent implements AgentConnection, AutoCloseable {
         }
         @Override public SystemctlResult start() {
             if (!agentUnitState.equals("active")) {
-                agentActiveSince = clock.instant();
-                agentUnitState = "active";
-                reconnect();
+                processUp();
             }
             return SystemctlResult.ok("");
         }
         @Override public SystemctlResult stop() {
             if (agentUnitState.equals("active")) {
-                agentUnitState = "inactive";
-                disconnect();
+                processDown("inactive");
             }
             return SystemctlResult.ok("");
         }
