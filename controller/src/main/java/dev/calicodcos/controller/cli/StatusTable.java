@@ -68,7 +68,8 @@ public final class StatusTable {
                 .map(e -> e.getValue() + " " + e.getKey().name().toLowerCase()).collect(Collectors.joining(", "));
         return "revision " + status.appliedGeneration() + ": " + counts.getOrDefault(AgentPhase.READY, 0) + "/" + StatusSummary.agents(status)
                 + " agents ready" + (phases.isEmpty() ? "" : " (" + phases + ")")
-                + ", restarts in flight " + status.rollout().grantsInFlight();
+                + ", restarts in flight " + status.rollout().grantsInFlight()
+                + (status.rollout().canaryAgents().isEmpty() ? "" : ", canary wave of " + status.rollout().canaryAgents().size());
     }
 
     private static String counts(Map<AgentPhase, Integer> counts) {
@@ -88,6 +89,10 @@ public final class StatusTable {
         }
         if (!rollout.acceptedFailures().isEmpty()) {
             parts.add(rollout.acceptedFailures().size() + " failed agents accepted by a resume");
+        }
+        if (!rollout.canaryAgents().isEmpty()) {
+            parts.add("canary wave of " + rollout.canaryAgents().size() + " first (" + rollout.canaryAgents().stream().sorted().limit(5)
+                    .collect(Collectors.joining(", ")) + (rollout.canaryAgents().size() > 5 ? ", …" : "") + "); the others wait");
         }
         return String.join(", ", parts);
     }

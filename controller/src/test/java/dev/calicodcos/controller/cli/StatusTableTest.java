@@ -104,4 +104,13 @@ class StatusTableTest {
                 : RolloutStatus.initial();
         return new ClusterStatus(8, 7, conditions, counts, steps, rollout, rows, List.of(), null);
     }
+
+    @Test
+    void aCanaryWaveThatHoldsTheOthersIsNamedInTheRolloutLineAndTheProgress() {
+        ClusterStatus status = new ClusterStatus(8, 8, List.of(), Map.of(AgentPhase.PROGRESSING, 1, AgentPhase.PENDING, 3), Map.of(),
+                new RolloutStatus(1, false, false, null, Set.of(), Set.of("a1"), 0), Map.of(), List.of(), null);
+
+        assertThat(StatusTable.overview("default", status, 20)).contains("rollout: 1 restart in flight, canary wave of 1 first (a1); the others wait");
+        assertThat(StatusTable.progress(status)).endsWith(", restarts in flight 1, canary wave of 1");
+    }
 }
