@@ -3,6 +3,8 @@ package dev.calicodcos.controller;
 import dev.calicodcos.controller.agents.AgentSource;
 import dev.calicodcos.controller.artifacts.Artifact;
 import dev.calicodcos.controller.agents.PolledAgents;
+import dev.calicodcos.controller.agents.WorkloadCache;
+import dev.calicodcos.controller.agents.WorkloadSource;
 import dev.calicodcos.controller.election.EtcdLeaderElection;
 import dev.calicodcos.controller.fleet.FleetFactory;
 import dev.calicodcos.controller.fleet.NodeAgentFleet;
@@ -71,8 +73,8 @@ public final class Controller implements AutoCloseable {
     /** The last pass's result, for the gauges; null before the first pass. */
     private volatile PassResult lastPass;
 
-    private Controller(Settings settings, Client etcd, AgentSource agentSource, FleetFactory fleets, Clock clock,
-                       PrometheusMeterRegistry registry) {
+    private Controller(Settings settings, Client etcd, AgentSource agentSource, WorkloadSource workloads, FleetFactory fleets,
+                       Clock clock, PrometheusMeterRegistry registry) {
         SpecCodec codec = new SpecCodec();
         KvStore kv = new MeteredKvStore(new EtcdKvStore(etcd, Duration.ofSeconds(10)), registry);
         ClusterStore store = new ClusterStore(kv, new ClusterDocuments(settings.keys(), codec));
@@ -84,7 +86,7 @@ public final class Controller implements AutoCloseable {
         // reads) is made with a trigger that reaches the loop through this controller.
         ClusterView view = new ClusterView(store, this::trigger);
         ClusterReconciler reconciler = new ClusterReconciler(store, view, codec, agents, clock, settings.goneGracePeriod(),
-                settings.selfHost());
+                settings.selfHost(), new WorkloadCache(workloads, WorkloadCache.REFRESH));
         loop = new ReconcileLoop(reconciler, election, settings.resync(), registry, pass -> {
             lastPass = pass;
             fleet.setDesired(pass.plannedAgents());
@@ -112,9 +114,16 @@ public final class Controller implements AutoCloseable {
         view.start();
     }
 
+    /** A controller whose restart grants do not name workloads (their events say none were looked up). */
     public static Controller start(Settings settings, Client etcd, AgentSource agents, FleetFactory fleets, Clock clock,
                                    PrometheusMeterRegistry registry) {
-        return new Controller(settings, etcd, agents, fleets, clock, registry);
+        return start(settings, etcd, agents, WorkloadSource.NONE, fleets, clock, registry);
+    }
+
+    /** @param workloads the other frameworks' tasks on the agents, looked up while an agent waits for a disruptive restart */
+    public static Controller start(Settings settings, Client etcd, AgentSource agents, WorkloadSource workloads, FleetFactory fleets,
+                                   Clock clock, PrometheusMeterRegistry registry) {
+        return new Controller(settings, etcd, agents, workloads, fleets, clock, registry);
     }
 
     private final ReconcileLoop loop;

@@ -3,6 +3,7 @@ package dev.calicodcos.demo;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.calicodcos.controller.Controller;
 import dev.calicodcos.controller.agents.MesosAgentSource;
+import dev.calicodcos.controller.agents.MesosWorkloadSource;
 import dev.calicodcos.controller.artifacts.NodeArtifacts;
 import dev.calicodcos.controller.fleet.MesosFleet;
 import dev.calicodcos.controller.fleet.NodeAgentTaskFactory;
@@ -171,8 +172,9 @@ public final class DemoCluster implements AutoCloseable {
                 Duration.ofSeconds(1), Clock.systemUTC());
         Controller.Settings settings = new Controller.Settings(keys, options.resync(), options.agentPoll(), options.goneGrace(),
                 Duration.ofSeconds(3), "demo-" + controllers.size(), new InetSocketAddress("127.0.0.1", port), artifacts.all());
+        HttpMesosMaster mesos = new HttpMesosMaster(http, MasterClientConfig.defaults(master), json);
         Controller controller = Controller.start(settings, EtcdClients.connect(EtcdOptions.plain(etcd.endpoint())),
-                new MesosAgentSource(new HttpMesosMaster(http, MasterClientConfig.defaults(master), json)), fleet.factory(),
+                new MesosAgentSource(mesos), new MesosWorkloadSource(mesos, "calico-dcos-demo"), fleet.factory(),
                 Clock.systemUTC(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         controllers.add(controller);
         parts.add(0, controller);

@@ -78,4 +78,20 @@ public interface ClusterFaults {
      * {@code Get https://registry-1.docker.io/v2/: dial tcp: lookup registry-1.docker.io: no such host}.
      */
     boolean failImagePulls(String agent, boolean failing);
+
+    /** Which containerizer runs a workload: Docker Engine or the Mesos containerizer (UCR). */
+    enum Containerizer { DOCKER, MESOS }
+
+    /**
+     * A task of another framework named {@code framework} (a checkpointing one, created on first use) runs on the
+     * agent under {@code containerizer}: the master lists it as {@code TASK_RUNNING} with that {@code container.type}.
+     * Master bookkeeping only: no process runs, and restarts of Docker or the agent do not end it.
+     *
+     * @return the task ID
+     * @throws IllegalArgumentException when there is no such agent
+     */
+    String runWorkload(String agent, String framework, String taskName, Containerizer containerizer);
+
+    /** The workload ends ({@code TASK_KILLED}) and leaves the master's lists. */
+    boolean stopWorkload(String taskId);
 }

@@ -388,6 +388,18 @@ public final class SimulatedCluster implements AutoCloseable {
             agent.ifPresent(a -> a.docker().failPulls(failing));
             return agent.isPresent();
         }
+
+        @Override
+        public String runWorkload(String key, String framework, String taskName, Containerizer containerizer) {
+            SimAgent agent = findAgent(key).orElseThrow(() -> new IllegalArgumentException("no agent " + key));
+            return master.runWorkload(agent.id(), framework, taskName, containerizer == Containerizer.DOCKER
+                    ? org.apache.mesos.v1.Protos.ContainerInfo.Type.DOCKER : org.apache.mesos.v1.Protos.ContainerInfo.Type.MESOS);
+        }
+
+        @Override
+        public boolean stopWorkload(String taskId) {
+            return master.stopWorkload(taskId);
+        }
     }
 
     /** Configuration; every value has a default that matches a real cluster where one exists. */

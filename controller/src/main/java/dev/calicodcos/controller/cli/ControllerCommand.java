@@ -3,6 +3,7 @@ package dev.calicodcos.controller.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.calicodcos.controller.Controller;
 import dev.calicodcos.controller.agents.MesosAgentSource;
+import dev.calicodcos.controller.agents.MesosWorkloadSource;
 import dev.calicodcos.controller.artifacts.Artifact;
 import dev.calicodcos.controller.artifacts.NodeArtifacts;
 import dev.calicodcos.controller.dcos.DcosAuthInterceptor;
@@ -140,7 +141,7 @@ final class ControllerCommand extends EtcdCommand {
                 Durations.parse(goneGrace), Durations.parse(leaseTtl), advertise, new InetSocketAddress(httpPort), served,
                 Optional.ofNullable(selfHost).filter(h -> !h.isBlank()));
         try (Controller controller = Controller.start(settings, EtcdClients.connect(etcd.etcd()), new MesosAgentSource(master),
-                fleets, Clock.systemUTC(), registry)) {
+                new MesosWorkloadSource(master, frameworkName), fleets, Clock.systemUTC(), registry)) {
             out().println("controller for calicocluster/" + etcd.cluster + " serving http://0.0.0.0:" + controller.httpPort() + "/");
             out().flush();
             CountDownLatch stop = new CountDownLatch(1);

@@ -1,6 +1,8 @@
 package dev.calicodcos.controller.loop;
 
 import dev.calicodcos.controller.agents.AgentSource;
+import dev.calicodcos.controller.agents.WorkloadCache;
+import dev.calicodcos.controller.agents.WorkloadSource;
 import dev.calicodcos.controller.plan.IncrementalPlanner;
 import dev.calicodcos.controller.plan.PlanDelta;
 import dev.calicodcos.controller.plan.PlanInput;
@@ -25,6 +27,8 @@ import dev.calicodcos.model.validation.ReadResult;
 import dev.calicodcos.model.validation.SpecReader;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,7 +40,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One level-triggered pass for one cluster: read the view of the cluster (no etcd read), plan the
  * agents that changed (everyone when the spec, control, agent list or term changed), and write only
- * what changed, in transactions fenced by leadership, releases before grants.
+ * what changed, in transactions fenced by leadership, releases before grants. While an agent waits for
+ * a Docker or Mesos agent restart, the workloads its grant would name are looked up first (at most
+ * every {@link WorkloadCache#REFRESH}), outside the view, so the watch and the status page go on meanwhile.
  */
 public final class ClusterReconciler implements ReconcilePass {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterReconciler.class);
@@ -53,6 +59,10 @@ public final class ClusterReconciler implements ReconcilePass {
     private final Clock clock;
     private final Duration goneGracePeriod;
     private final Optional<String> selfHost;
+    private final WorkloadCache workloads;
+    private final DisruptiveWaiters waiters = new DisruptiveWaiters();
+    /** Agents changed since the last plan, carried over a read that stopped to look the workloads up first. */
+    private final Set<String> carried = new HashSet<>();
     // State across passes, all on the loop thread: the spec in force, the last spec read, the leadership
     // term, and the revision of the last write this controller made.
     private LastGoodSpec lastGood;
@@ -68,7 +78,14 @@ public final class ClusterReconciler implements ReconcilePass {
     /** @param selfHost the host name of the agent this controller runs on (Marathon's {@code HOST}): rolled last */
     public ClusterReconciler(ClusterStore store, ClusterView view, SpecCodec codec, AgentSource agents, Clock clock,
                              Duration goneGracePeriod, Optional<String> selfHost) {
+        this(store, view, codec, agents, clock, goneGracePeriod, selfHost, new WorkloadCache(WorkloadSource.NONE, WorkloadCache.REFRESH));
+    }
+
+    /** @param workloads the other frameworks' tasks on the agents, named in the events of grants for disruptive restarts */
+    public ClusterReconciler(ClusterStore store, ClusterView view, SpecCodec codec, AgentSource agents, Clock clock,
+                             Duration goneGracePeriod, Optional<String> selfHost, WorkloadCache workloads) {
         this.selfHost = selfHost;
+        this.workloads = workloads;
         this.store = store;
         this.view = view;
         this.reader = new SpecReader(codec);
@@ -90,9 +107,15 @@ public final class ClusterReconciler implements ReconcilePass {
         awaitCurrentView(fence);
         Planned planned;
         try {
-            planned = view.read(this::plan);
+            planned = view.read((world, changes) -> plan(world, changes, false));
+            if (planned.lookUpFirst()) {
+                workloads.refresh(clock.instant());
+                planned = view.read((world, changes) -> plan(world, changes, true));
+            }
         } catch (RuntimeException e) {
             planner.forget(); // the changes this pass was given are lost with it
+            waiters.forget();
+            carried.clear();
             throw e;
         }
         if (planned.delta().isEmpty()) {
@@ -103,15 +126,25 @@ public final class ClusterReconciler implements ReconcilePass {
 
     /**
      * A pass's plan and the writes it needs, computed while the view holds still; {@code statusLater}
-     * when the status document was held back.
+     * when the status document was held back; {@code lookUpFirst} when nothing was planned because the
+     * workloads are to be looked up first.
      */
     private record Planned(Optional<PlanDelta> delta, List<List<PlannedWrite>> batches, ClusterStatus found, Set<String> plannedAgents,
-                           Duration statusLater) {}
+                           Duration statusLater, boolean lookUpFirst) {
+        Planned(Optional<PlanDelta> delta, List<List<PlannedWrite>> batches, ClusterStatus found, Set<String> plannedAgents,
+                Duration statusLater) {
+            this(delta, batches, found, plannedAgents, statusLater, false);
+        }
 
-    private Planned plan(ClusterSnapshot world, ClusterView.Changes changes) {
+        static final Planned LOOK_UP_FIRST = new Planned(Optional.empty(), List.of(), ClusterStatus.empty(), Set.of(), null, true);
+    }
+
+    /** @param lookedUp the workloads were just looked up for this pass: plan with them, whoever waits */
+    private Planned plan(ClusterSnapshot world, ClusterView.Changes changes, boolean lookedUp) {
         if (changes.resynced()) {
             planner.forget();
         }
+        waiters.update(changes.resynced(), changes.agents(), world.reports());
         if (world.spec().isEmpty()) {
             ClusterStatus found = world.statusDocument().orElse(ClusterStatus.empty());
             return new Planned(Optional.empty(), List.of(), found, Set.copyOf(world.plans().keySet()), null);
@@ -132,10 +165,17 @@ public final class ClusterReconciler implements ReconcilePass {
                 return planned(world, PlanDelta.of(invalidOnly(world, stored.modRevision(), invalid.get()), world.allRows().keySet()));
             }
         }
+        carried.addAll(changes.agents());
+        Instant now = clock.instant();
+        if (!lookedUp && workloads.due(waiters.any(), now)) {
+            return Planned.LOOK_UP_FIRST; // the changes so far are carried to the read after the lookup
+        }
         PlanInput input = new PlanInput(lastGood.cluster(), lastGood.revision(), stored.modRevision(), invalid, agents.agents(),
                 world.reports(), world.plans(), world.control(), world.statusDocument().orElse(ClusterStatus.empty()), world.allRows(),
-                world.specInForce(), clock.instant(), goneGracePeriod, selfHost);
-        return planned(world, planner.plan(input, changes.agents()));
+                world.specInForce(), now, goneGracePeriod, selfHost, workloads.current());
+        Set<String> changed = Set.copyOf(carried);
+        carried.clear();
+        return planned(world, planner.plan(input, changed));
     }
 
     private static Planned planned(ClusterSnapshot world, PlanDelta delta) {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
+import okhttp3.Call;
+import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
@@ -13,15 +15,28 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
-/** {@link MesosMaster} over the legacy {@code GET /master/slaves} endpoint. */
-public final class HttpMesosMaster implements MesosMaster {
+/**
+ * {@link MesosMaster} over the legacy {@code GET /master/slaves} endpoint, and {@link MasterTasks} over
+ * {@code GET /master/frameworks}.
+ */
+public final class HttpMesosMaster implements MesosMaster, MasterTasks {
     private static final Logger LOG = LoggerFactory.getLogger(HttpMesosMaster.class);
+    /**
+     * A task lookup is information for an event, asked for while a pass waits: one attempt (the caller asks
+     * again later), over sooner than the other reads.
+     */
+    static final Duration TASK_LIST_TIMEOUT = Duration.ofSeconds(15);
 
     private final MasterClientConfig config;
     private final LeaderFollowingHttp http;
     private final MasterSlavesParser parser;
+    private final MasterFrameworksParser frameworksParser;
     private final Retry retry;
 
     /**
@@ -39,6 +54,7 @@ public final class HttpMesosMaster implements MesosMaster {
                 .build();
         this.http = new LeaderFollowingHttp(derived, config.endpoint(), config.maxRedirects());
         this.parser = new MasterSlavesParser(json);
+        this.frameworksParser = new MasterFrameworksParser(json);
         this.retry = Retry.of("mesos-master", RetryConfig.custom()
                 .maxAttempts(config.maxAttempts())
                 .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(config.initialBackoff(), 2.0, 0.5,
@@ -55,10 +71,26 @@ public final class HttpMesosMaster implements MesosMaster {
     }
 
     private List<MesosAgent> fetchAgents() {
-        Request request = new Request.Builder().url(config.endpoint().slaves()).get()
-                .header("Accept", "application/json").build();
+        List<MesosAgent> agents = get(config.endpoint().slaves(), config.maxAgentListBytes(), call -> { }, parser::parse);
+        LOG.debug("agents fetched count={}", agents.size());
+        return agents;
+    }
+
+    /** One attempt, at most {@link #TASK_LIST_TIMEOUT} (or the call timeout, if shorter), at most {@code maxTaskListBytes}. */
+    @Override
+    public List<MasterTask> tasks() {
+        long timeout = Math.min(TASK_LIST_TIMEOUT.toMillis(), config.callTimeout().toMillis());
+        List<MasterTask> tasks = get(config.endpoint().frameworks(), config.maxTaskListBytes(),
+                call -> call.timeout().timeout(timeout, TimeUnit.MILLISECONDS), frameworksParser::parse);
+        LOG.debug("tasks fetched count={}", tasks.size());
+        return tasks;
+    }
+
+    /** A GET of the leading master, its body read with the size {@code limit} and parsed as it streams in. */
+    private <T> T get(HttpUrl url, long limit, Consumer<Call> onCall, Function<InputStream, T> parse) {
+        Request request = new Request.Builder().url(url).get().header("Accept", "application/json").build();
         String what = "GET " + request.url().encodedPath();
-        try (Response response = http.execute(request, true)) {
+        try (Response response = http.execute(request, true, onCall)) {
             if (response.code() != 200) {
                 throw statusFailure(response.code(), request.url().encodedPath());
             }
@@ -66,10 +98,8 @@ public final class HttpMesosMaster implements MesosMaster {
             if (body == null) {
                 throw new MesosException(MesosException.Reason.PROTOCOL, what + " answered without a body");
             }
-            try (InputStream in = BoundedBody.open(body, config.maxAgentListBytes(), what)) {
-                List<MesosAgent> agents = parser.parse(in);
-                LOG.debug("agents fetched count={}", agents.size());
-                return agents;
+            try (InputStream in = BoundedBody.open(body, limit, what)) {
+                return parse.apply(in);
             }
         } catch (IOException e) {
             throw LeaderFollowingHttp.failure(e, what);

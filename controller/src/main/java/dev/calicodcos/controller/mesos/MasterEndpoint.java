@@ -27,6 +27,11 @@ public record MasterEndpoint(HttpUrl base, boolean viaAdminRouter) {
         return path("master/slaves");
     }
 
+    /** The frameworks with their tasks (the task part of {@code /master/state} without the agents). */
+    public HttpUrl frameworks() {
+        return path("master/frameworks");
+    }
+
     public HttpUrl scheduler() {
         return path("api/v1/scheduler");
     }

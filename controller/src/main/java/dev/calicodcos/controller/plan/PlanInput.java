@@ -26,6 +26,7 @@ import java.util.Optional;
  * @param storedSpec       the spec in force as stored (the one the plans reference until this round)
  * @param goneGracePeriod  how long an agent the master no longer lists keeps its plan and slot
  * @param selfHost         the host name of the agent the leading controller runs on, when known (rolled last)
+ * @param workloads        the other frameworks' tasks on each agent, looked up beforehand: named in restart grants' events
  */
 public record PlanInput(
         CalicoCluster cluster,
@@ -41,11 +42,12 @@ public record PlanInput(
         Optional<SpecInForce> storedSpec,
         Instant now,
         Duration goneGracePeriod,
-        Optional<String> selfHost) {
+        Optional<String> selfHost,
+        Workloads workloads) {
 
     /** The same input with another previous status document. */
     public PlanInput withPrevious(ClusterStatus document) {
         return new PlanInput(cluster, specRevision, observedRevision, invalidSpec, agents, reports, plans, control, document, previousRows,
-                storedSpec, now, goneGracePeriod, selfHost);
+                storedSpec, now, goneGracePeriod, selfHost, workloads);
     }
 }

@@ -287,7 +287,8 @@ public final class Planner {
                 "restart slot released")));
         allocation.issued().forEach((agentId, grant) -> events.add(event(in, "RestartGranted", agentId, grant.step().id(),
                 "may restart for " + grant.step().id() + " at " + shortHash(grant.desiredHash())
-                        + " (spec revision " + in.specRevision() + ")")));
+                        + " (spec revision " + in.specRevision() + ")"
+                        + RestartImpact.describe(grant.step(), agentId, in.reports().get(agentId), in.workloads(), in.now()))));
     }
 
     /** The first 12 characters, as git shows a commit; a report's hash is the node agent's word, of any length. */

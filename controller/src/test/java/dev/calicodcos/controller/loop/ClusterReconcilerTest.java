@@ -3,7 +3,9 @@ package dev.calicodcos.controller.loop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.calicodcos.controller.agents.WorkloadCache;
 import dev.calicodcos.controller.plan.AgentView;
+import dev.calicodcos.controller.plan.Workload;
 import dev.calicodcos.controller.store.ClusterDocuments;
 import dev.calicodcos.controller.store.ClusterStore;
 import dev.calicodcos.controller.store.ClusterView;
@@ -17,6 +19,8 @@ import dev.calicodcos.model.agent.StepPhase;
 import dev.calicodcos.model.agent.StepReport;
 import dev.calicodcos.model.codec.SpecCodec;
 import dev.calicodcos.model.spec.StepName;
+import dev.calicodcos.model.status.ClusterEvent;
+import dev.calicodcos.model.status.ClusterStatus;
 import dev.calicodcos.testkit.ForwardingKvStore;
 import dev.calicodcos.testkit.InMemoryKvStore;
 import dev.calicodcos.testkit.MovableClock;
@@ -30,6 +34,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,6 +56,7 @@ class ClusterReconcilerTest {
     private ClusterView view;
     private final MovableClock clock = MovableClock.at(T0);
     private ClusterReconciler reconciler;
+    private ClusterStore store;
     private long specRevision;
 
     @BeforeEach
@@ -62,7 +68,7 @@ class ClusterReconcilerTest {
                 return super.commit(fence, writes);
             }
         };
-        ClusterStore store = new ClusterStore(recorded, documents);
+        store = new ClusterStore(recorded, documents);
         view = new ClusterView(store, () -> { });
         specRevision = kv.put(keys.spec(), Specs.withSpec("rollout:\n  maxConcurrentRestarts: 2\n").getBytes(StandardCharsets.UTF_8));
         view.start();
@@ -84,9 +90,13 @@ class ClusterReconcilerTest {
     }
 
     private void awaitingRestart(String agentId) {
+        awaitingRestart(agentId, StepName.DOCKER_CLUSTER_STORE);
+    }
+
+    private void awaitingRestart(String agentId, StepName waiting) {
         Map<StepName, StepReport> steps = new EnumMap<>(StepName.class);
         for (StepName step : StepName.values()) {
-            StepPhase phase = step == StepName.DOCKER_CLUSTER_STORE ? StepPhase.AWAITING_RESTART : StepPhase.DONE;
+            StepPhase phase = step == waiting ? StepPhase.AWAITING_RESTART : StepPhase.DONE;
             steps.put(step, new StepReport(phase, "h-" + step.id(), Optional.empty(), Optional.empty(), phase.name(), T0));
         }
         kv.put(keys.report(agentId), documents.encode(new AgentReport(agentId, "test", specRevision,
@@ -130,5 +140,61 @@ class ClusterReconcilerTest {
         assertThat(writtenBy(TERM_2)).as("the next term re-plans everyone from the view").containsExactly(keys.plan("agent-3"));
         assertThat(view.snapshotsRead()).as("snapshots read").isEqualTo(snapshots);
         assertThat(kv.reads() - reads).as("etcd reads for the new term").isZero();
+    }
+
+    @Test
+    void theWorkloadsAreLookedUpOnlyWhileAnAgentWaitsForADisruptiveRestartAndAtMostEveryThirtySeconds() throws Exception {
+        AtomicInteger lookups = new AtomicInteger();
+        reconciler = new ClusterReconciler(store, view, codec, () -> agents, clock, Duration.ofMinutes(10), Optional.empty(),
+                new WorkloadCache(() -> {
+                    lookups.incrementAndGet();
+                    return Map.of("agent-7", List.of(new Workload("marathon", true, "web", Workload.Containerizer.DOCKER),
+                            new Workload("marathon", true, "api", Workload.Containerizer.DOCKER)));
+                }, WorkloadCache.REFRESH));
+        writtenBy(TERM_1);
+        clock.advance(Duration.ofSeconds(1));
+        awaitingRestart("agent-3", StepName.ETCD_PROXY);
+        writtenBy(TERM_1);
+        assertThat(lookups).as("nobody waits for a restart that can stop workloads").hasValue(0);
+        awaitingRestart("agent-3", null); // its proxy restarted: the slot is free again
+
+        clock.advance(Duration.ofSeconds(1));
+        awaitingRestart("agent-7");
+        writtenBy(TERM_1);
+
+        assertThat(lookups).hasValue(1);
+        assertThat(grantMessage("agent-7")).endsWith("; docker restart stops up to 2 running tasks of the Docker containerizer"
+                + " (2 of marathon: api, web) (live-restore not reported)");
+        clock.advance(Duration.ofSeconds(10));
+        awaitingRestart("agent-8", StepName.CNI);
+        writtenBy(TERM_1);
+        assertThat(lookups).as("a listing 10 s old is used again").hasValue(1);
+        assertThat(grantMessage("agent-8")).endsWith("; no running workloads (as listed by the Mesos master 10 s earlier)");
+
+        clock.advance(Duration.ofSeconds(20));
+        awaitingRestart("agent-9");
+        writtenBy(TERM_1);
+        assertThat(lookups).as("30 s later, with agents waiting").hasValue(2);
+    }
+
+    @Test
+    void aFailedLookupNeverHoldsAGrantBack() throws Exception {
+        reconciler = new ClusterReconciler(store, view, codec, () -> agents, clock, Duration.ofMinutes(10), Optional.empty(),
+                new WorkloadCache(() -> {
+                    throw new IllegalStateException("GET /master/frameworks timed out");
+                }, WorkloadCache.REFRESH));
+        writtenBy(TERM_1);
+        clock.advance(Duration.ofSeconds(1));
+        awaitingRestart("agent-7");
+
+        assertThat(writtenBy(TERM_1)).contains(keys.plan("agent-7"));
+
+        assertThat(grantMessage("agent-7")).endsWith("; workloads unknown: GET /master/frameworks timed out");
+    }
+
+    private String grantMessage(String agentId) throws java.io.IOException {
+        ClusterStatus status = codec.json().readValue(kv.get(keys.status()).orElseThrow().value(), ClusterStatus.class);
+        return status.events().stream().filter(e -> e.reason().equals("RestartGranted") && agentId.equals(e.agentId()))
+                .map(ClusterEvent::message).reduce((first, second) -> second).orElseThrow();
     }
 }

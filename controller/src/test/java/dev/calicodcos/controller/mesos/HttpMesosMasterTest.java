@@ -186,6 +186,29 @@ class HttpMesosMasterTest {
     }
 
     @Test
+    void readsTheTasksFromMasterFrameworksOnceWithoutRetrying() throws InterruptedException {
+        follower.enqueue(json(MasterFrameworksParserTest.ANSWER));
+        follower.enqueue(new MockResponse().setResponseCode(503));
+        follower.enqueue(json(MasterFrameworksParserTest.ANSWER));
+        HttpMesosMaster master = master(direct(follower));
+
+        assertThat(master.tasks()).hasSize(4);
+        assertThat(follower.takeRequest().getPath()).isEqualTo("/master/frameworks");
+        assertThatThrownBy(master::tasks).isInstanceOf(MesosException.class).hasMessageStartingWith("HTTP 503 from /master/frameworks");
+        assertThat(follower.getRequestCount()).as("a failed lookup is not retried: it is asked again later").isEqualTo(2);
+    }
+
+    @Test
+    void aTaskListLargerThanItsLimitFailsNamingTheLimit() {
+        follower.enqueue(json(MasterFrameworksParserTest.ANSWER));
+        MasterClientConfig config = MasterClientConfig.defaults(direct(follower)).withMaxTaskListBytes(1024);
+
+        assertThatThrownBy(() -> new HttpMesosMaster(client, config, new ObjectMapper()).tasks())
+                .isInstanceOfSatisfying(MesosException.class, e -> assertThat(e.reason()).isEqualTo(MesosException.Reason.TOO_LARGE))
+                .hasMessageStartingWith("GET /master/frameworks answered more than 1024 bytes, the limit set for it");
+    }
+
+    @Test
     void resolvesRedirectLocations() {
         HttpUrl from = HttpUrl.get("https://10.0.4.21:5050/api/v1/scheduler");
 

@@ -27,7 +27,7 @@ import net.jqwik.api.constraints.Size;
 /**
  * The incremental planner against the full one as its oracle: on random sequences of reports, lost
  * reports, failures, plans and rows deleted by hand, agents leaving and coming back, exclusions,
- * spec edits, pauses, time passing, new leadership terms and status documents held back, every
+ * spec edits, pauses, time passing, new leadership terms, workload lookups and status documents held back, every
  * round of the incremental planner leaves etcd holding exactly what the full planner computes from
  * the same input and the status of the round before: the same plans, the same rows, the same status
  * document (counts, conditions, rollout, events).
@@ -35,7 +35,7 @@ import net.jqwik.api.constraints.Size;
 class IncrementalPlannerTest {
     private static final int AGENTS = 10;
 
-    sealed interface Event permits Act, Lose, Fail, Tamper, Leave, Return, Exclude, Edit, Pause, Tick, NewTerm, Round {}
+    sealed interface Event permits Act, Lose, Fail, Tamper, Leave, Return, Exclude, Edit, Pause, Tick, NewTerm, Lookup, Round {}
 
     record Act(int agent) implements Event {}
 
@@ -65,6 +65,9 @@ class IncrementalPlannerTest {
     /** Another controller led in between: nothing remembered can be trusted. */
     record NewTerm() implements Event {}
 
+    /** The workloads are looked up again: the agent now runs {@code tasks} Docker tasks (0: none; -1: the lookup failed). */
+    record Lookup(int agent, int tasks) implements Event {}
+
     /** The leader plans; the writer may hold the status document back, as it does between counts-only changes. */
     record Round(boolean writeStatus) implements Event {}
 
@@ -84,6 +87,8 @@ class IncrementalPlannerTest {
                         Tuple.of(1, Arbitraries.just((Event) new Pause())),
                         Tuple.of(2, Arbitraries.just((Event) new Tick())),
                         Tuple.of(1, Arbitraries.just((Event) new NewTerm())),
+                        Tuple.of(2, Combinators.combine(agent, Arbitraries.integers().between(-1, 7))
+                                .as((i, tasks) -> (Event) new Lookup(i, tasks))),
                         Tuple.of(12, Arbitraries.of(true, true, false).map(write -> (Event) new Round(write))))
                 .list().ofMinSize(20).ofMaxSize(400);
     }
@@ -188,6 +193,10 @@ class IncrementalPlannerTest {
                 fixtures.control = new ControlState(!fixtures.control.paused(), fixtures.now);
             } else if (event instanceof Tick) {
                 fixtures.now = fixtures.now.plusSeconds(180);
+            } else if (event instanceof Lookup l) {
+                fixtures.workloads = l.tasks() < 0 ? Workloads.unknown(fixtures.now, "HTTP 503 from /master/frameworks")
+                        : Workloads.listed(fixtures.now, Map.of(id(l.agent()), IntStream.range(0, l.tasks())
+                                .mapToObj(t -> new Workload("marathon", true, "app-" + t, Workload.Containerizer.DOCKER)).toList()));
             } else if (event instanceof NewTerm) {
                 incremental.newTerm();
                 lastStatus = document; // a new leader knows what etcd holds, nothing more
@@ -215,7 +224,7 @@ class IncrementalPlannerTest {
         void round(boolean writeStatus) {
             PlanInput input = new PlanInput(fixtures.cluster, fixtures.revision, fixtures.observed, fixtures.invalid, listed,
                     fixtures.reports, fixtures.plans, fixtures.control, document.orElse(ClusterStatus.empty()), rows,
-                    fixtures.specInForce, fixtures.now, PlannerFixtures.GRACE, fixtures.selfHost);
+                    fixtures.specInForce, fixtures.now, PlannerFixtures.GRACE, fixtures.selfHost, fixtures.workloads);
             PlanResult expected = full.plan(lastStatus.map(input::withPrevious).orElse(input));
             PlanDelta delta = incremental.plan(input, Set.copyOf(changed));
             changed.clear();

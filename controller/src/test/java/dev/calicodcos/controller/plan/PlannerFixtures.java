@@ -39,6 +39,7 @@ final class PlannerFixtures {
     ControlState control = ControlState.none();
     Instant now = T0;
     Optional<String> selfHost = Optional.empty();
+    Workloads workloads = Workloads.notLookedUp();
 
     static AgentView privateAgent(String id) {
         return new AgentView(id, id + ".example.com", Set.of("*"), Map.of(), true);
@@ -83,7 +84,7 @@ final class PlannerFixtures {
 
     PlanResult round() {
         PlanResult result = planner.plan(new PlanInput(cluster, revision, observed, invalid, agents, reports, plans, control,
-                status, status.agents(), specInForce, now, GRACE, selfHost));
+                status, status.agents(), specInForce, now, GRACE, selfHost, workloads));
         Map<String, AgentPlan> next = new HashMap<>(result.plans());
         result.deletePlans().forEach(next::remove);
         plans = next;

@@ -94,6 +94,23 @@ class PlannerTest {
     }
 
     @Test
+    void aGrantsEventNamesTheWorkloadsItsRestartStops() {
+        w.agents(privateAgent("a1"));
+        w.spec("rollout:\n  maxConcurrentRestarts: 1\n");
+        w.report("a1", PENDING, DOCKER_CLUSTER_STORE, AWAITING_RESTART);
+        w.workloads = Workloads.listed(w.now, java.util.Map.of("a1", List.of(
+                new Workload("marathon", true, "web", Workload.Containerizer.DOCKER),
+                new Workload("marathon", true, "api", Workload.Containerizer.DOCKER))));
+
+        ClusterEvent granted = w.round().status().events().stream().filter(e -> e.reason().equals("RestartGranted")).findFirst().orElseThrow();
+
+        assertThat(granted.agentId()).isEqualTo("a1");
+        assertThat(granted.message()).isEqualTo("may restart for dockerClusterStore at " + w.hash(DOCKER_CLUSTER_STORE).substring(0, 12)
+                + " (spec revision " + w.revision + "); docker restart stops up to 2 running tasks of the Docker containerizer"
+                + " (2 of marathon: api, web) (live-restore not reported)");
+    }
+
+    @Test
     void aGrantIsReleasedWhenItsStepIsDoneAndTheSlotGoesToTheNextAgent() {
         w.agents(privateAgent("a1"), privateAgent("a2"));
         w.report("a1", PENDING, DOCKER_CLUSTER_STORE, AWAITING_RESTART);

@@ -6,6 +6,7 @@ import dev.calicodcos.model.agent.AgentFacts;
 import dev.calicodcos.model.agent.StepReason;
 import dev.calicodcos.reconcilers.host.CommandResult;
 import dev.calicodcos.reconcilers.host.DockerEngine;
+import dev.calicodcos.reconcilers.host.DockerInfo;
 import dev.calicodcos.reconcilers.host.HostCommands;
 import dev.calicodcos.reconcilers.host.HostFiles;
 import dev.calicodcos.reconcilers.host.StepFailure;
@@ -19,7 +20,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads the agent's facts (versions, role, node IP) and the conditions that stop every step. Runs
+ * Reads the agent's facts (versions, role, node IP, Docker's {@code live-restore}) and the conditions that stop every step. Runs
  * on every pass: a DC/OS upgrade can change any of them.
  */
 public final class Preflight {
@@ -69,14 +70,15 @@ public final class Preflight {
             blockers.add(new PreflightResult.Blocker(StepReason.NATIVE_CALICO, "this DC/OS ("
                     + dcosVersion.orElse("calico_enabled is set") + ") ships its own Calico; calico-dcos stands down on this agent"));
         }
-        AgentFacts facts = new AgentFacts(nodeName, ip, dockerVersion(), mesosVersion(), dcosVersion,
-                files.isRegularFile(PUBLIC_ROLE), nativeCalico);
+        Optional<DockerInfo> dockerInfo = dockerInfo();
+        AgentFacts facts = new AgentFacts(nodeName, ip, dockerInfo.map(DockerInfo::serverVersion), mesosVersion(), dcosVersion,
+                files.isRegularFile(PUBLIC_ROLE), nativeCalico, dockerInfo.map(DockerInfo::liveRestoreEnabled));
         return new PreflightResult(facts, blockers, ipProblem);
     }
 
-    private Optional<String> dockerVersion() {
+    private Optional<DockerInfo> dockerInfo() {
         try {
-            return Optional.of(docker.info().serverVersion());
+            return Optional.of(docker.info());
         } catch (StepFailure notRunning) {
             return Optional.empty(); // the docker steps report it
         }

@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
  * POST /faults/agents/{host}/{disconnect|reconnect|restart|remove|partition|heal}
  * POST /faults/agents/{host}/docker-refuses-config?key={key}   body: the failure message
  * POST /faults/agents/{host}/{docker-accepts-config|fail-pulls|allow-pulls}
+ * POST /faults/agents/{host}/workloads?framework={name}&name={task}&container={DOCKER|MESOS}   answers the task ID
+ * POST /faults/workloads/{taskId}/stop
  * POST /faults/master/{failover|no-leader|leader|recovering|recovered}
  * POST /faults/tasks/{taskId}/{fail|terminate}
  * POST /faults/updates/{taskId}/{drop|duplicate}
@@ -93,6 +95,10 @@ public final class AdminHttpServer implements AutoCloseable {
             List<String> args = Http.body(exchange).lines().toList();
             SystemctlResult result = agent.get().systemctl().run(args);
             Http.text(exchange, 200, result.wire());
+            return;
+        }
+        if (p.length == 4 && p[0].equals("faults") && p[1].equals("agents") && p[3].equals("workloads")) {
+            runWorkload(exchange, p[2]);
             return;
         }
         if (p.length >= 3 && p[0].equals("faults")) {
@@ -163,6 +169,9 @@ public final class AdminHttpServer implements AutoCloseable {
                 }
                 return true;
             }
+            case "workloads" -> {
+                return p.length == 3 && p[2].equals("stop") && f.stopWorkload(p[1]);
+            }
             case "streams" -> {
                 f.stallEventStreams(p[1].equals("stall"));
                 return true;
@@ -171,6 +180,23 @@ public final class AdminHttpServer implements AutoCloseable {
                 return false;
             }
         }
+    }
+
+    private void runWorkload(HttpExchange exchange, String agent) throws IOException {
+        java.util.Map<String, String> query = Http.query(exchange);
+        String framework = query.get("framework");
+        String name = query.get("name");
+        Optional<ClusterFaults.Containerizer> container = Arrays.stream(ClusterFaults.Containerizer.values())
+                .filter(c -> c.name().equals(query.get("container"))).findFirst();
+        if (framework == null || framework.isEmpty() || name == null || name.isEmpty() || container.isEmpty()) {
+            Http.text(exchange, 400, "framework, name and container (DOCKER or MESOS) are required");
+            return;
+        }
+        if (agents.apply(agent).isEmpty()) {
+            Http.text(exchange, 404, "no agent " + agent);
+            return;
+        }
+        Http.text(exchange, 200, faults.get().runWorkload(agent, framework, name, container.get()));
     }
 
     @Override

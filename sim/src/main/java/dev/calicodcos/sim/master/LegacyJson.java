@@ -89,12 +89,14 @@ final class LegacyJson {
         }
     }
 
-    /** One entry of {@code frameworks} in {@code /master/state}, with its already rendered tasks. */
+    /** One entry of {@code frameworks} in {@code /master/state} and {@code /master/frameworks}, with its already rendered tasks. */
     static String frameworkJson(Views.FrameworkView f, List<String> tasks) {
         ObjectNode o = MAPPER.createObjectNode();
         o.put("id", f.id());
         o.put("name", f.info().getName());
         o.put("user", f.info().getUser());
+        o.put("failover_timeout", f.info().getFailoverTimeout());
+        o.put("checkpoint", f.info().getCheckpoint());
         o.put("active", f.active());
         o.put("connected", f.active());
         ArrayNode roles = o.putArray("roles");
@@ -109,12 +111,16 @@ final class LegacyJson {
         task.put("id", t.info().getTaskId().getValue());
         task.put("name", t.info().getName());
         task.put("framework_id", t.frameworkId());
+        task.put("executor_id", t.info().getExecutor().getExecutorId().getValue()); // "" for command tasks, as Mesos writes it
         task.put("slave_id", t.info().getAgentId().getValue());
         task.put("state", t.state().name());
         task.set("resources", flat(ResourcePool.of(t.info().getResourcesList())));
         if (t.info().hasLabels()) {
             ArrayNode labels = task.putArray("labels");
             t.info().getLabels().getLabelsList().forEach(l -> labels.addObject().put("key", l.getKey()).put("value", l.getValue()));
+        }
+        if (t.info().hasContainer()) {
+            task.set("container", tree(StrictJson.print(t.info().getContainer()))); // Mesos' JSON::Protobuf of ContainerInfo
         }
         return task.toString();
     }

@@ -574,6 +574,71 @@ public final class Master implements StatusSink {
         }
     }
 
+    // ---------------------------------------------------------------- workloads of other frameworks
+
+    /**
+     * A task of another framework (Marathon's, say) running on the agent, for tests of what a restart there
+     * disrupts: the master lists it as {@code TASK_RUNNING} under a checkpointing framework named
+     * {@code framework} (created on first use), with a {@code container} of {@code containerType}. It is
+     * master bookkeeping only: no process runs, and restarts of Docker or the agent do not end it.
+     *
+     * @return the task ID
+     */
+    public synchronized String runWorkload(AgentID agentId, String framework, String taskName, Protos.ContainerInfo.Type containerType) {
+        Records.Agent agent = agents.get(agentId.getValue());
+        if (agent == null) {
+            throw new IllegalArgumentException("no registered agent " + agentId.getValue());
+        }
+        Records.Framework fw = frameworks.values().stream().filter(f -> f.standIn && f.info.getName().equals(framework)).findFirst()
+                .orElseGet(() -> standInFramework(framework));
+        String role = agent.spec.reservationRole(); // as Marathon on DC/OS: '*' on private agents, slave_public on public ones
+        TaskID taskId = TaskID.newBuilder().setValue(taskName.replace('/', '_') + "." + UUID.randomUUID()).build();
+        Protos.ContainerInfo.Builder container = Protos.ContainerInfo.newBuilder().setType(containerType);
+        if (containerType == Protos.ContainerInfo.Type.DOCKER) {
+            container.setDocker(Protos.ContainerInfo.DockerInfo.newBuilder().setImage("nginx:1.25")
+                    .setNetwork(Protos.ContainerInfo.DockerInfo.Network.BRIDGE));
+        }
+        Protos.TaskInfo info = Protos.TaskInfo.newBuilder().setName(taskName).setTaskId(taskId).setAgentId(agentId)
+                .addResources(workloadScalar("cpus", 0.1, role)).addResources(workloadScalar("mem", 32, role))
+                .setCommand(Protos.CommandInfo.newBuilder().setShell(false)).setContainer(container).build();
+        Records.Task task = new Records.Task(info, fw.id, role, ResourcePool.of(info.getResourcesList()));
+        task.latest = TaskStatus.newBuilder().setTaskId(taskId).setState(TaskState.TASK_RUNNING).setAgentId(agentId)
+                .setSource(TaskStatus.Source.SOURCE_EXECUTOR).setTimestamp(nowSeconds()).build();
+        tasks.put(taskKey(fw.id, taskId), task);
+        publish(OperatorEvents.taskAdded(new Views.TaskView(info, fw.id.getValue(), task.state(), Optional.of(task.latest)), fw.info.getUser()));
+        LOG.info("workload running framework={} task={} agent={} container={}", framework, taskId.getValue(), agentId.getValue(), containerType);
+        return taskId.getValue();
+    }
+
+    /** The workload ends ({@code TASK_KILLED}) and the master forgets it, as after its framework acknowledged. */
+    public synchronized boolean stopWorkload(String taskId) {
+        for (Records.Task task : new ArrayList<>(tasks.values())) {
+            Records.Framework fw = frameworks.get(task.frameworkId.getValue());
+            if (fw != null && fw.standIn && task.info.getTaskId().getValue().equals(taskId)) {
+                tasks.remove(taskKey(task.frameworkId, task.info.getTaskId()));
+                publish(OperatorEvents.taskUpdated(fw.id, task.latest.toBuilder().setState(TaskState.TASK_KILLED)
+                        .setTimestamp(nowSeconds()).build()));
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Records.Framework standInFramework(String name) {
+        FrameworkID id = FrameworkID.newBuilder().setValue(masterId + "-" + String.format("%04d", frameworkSeq++)).build();
+        FrameworkInfo info = FrameworkInfo.newBuilder().setId(id).setName(name).setUser("root").setRole("*")
+                .setCheckpoint(true).setFailoverTimeout(Duration.ofDays(7).toSeconds()).build();
+        Records.Framework fw = new Records.Framework(id, info, true);
+        frameworks.put(id.getValue(), fw);
+        publish(OperatorEvents.frameworkAdded(new Views.FrameworkView(id.getValue(), info, true, fw.roles(), List.of())));
+        return fw;
+    }
+
+    private static Protos.Resource workloadScalar(String name, double value, String role) {
+        return Protos.Resource.newBuilder().setName(name).setType(Protos.Value.Type.SCALAR)
+                .setScalar(Protos.Value.Scalar.newBuilder().setValue(value)).setRole(role).build();
+    }
+
     // ---------------------------------------------------------------- operator event stream
 
     /** Operator SUBSCRIBE: SUBSCRIBED with a full snapshot, HEARTBEAT, then cluster events. */
@@ -775,7 +840,7 @@ public final class Master implements StatusSink {
         }
         List<Views.FrameworkView> fwViews = new ArrayList<>();
         for (Records.Framework fw : frameworks.values()) {
-            fwViews.add(new Views.FrameworkView(fw.id.getValue(), fw.info, fw.connected(), fw.roles(),
+            fwViews.add(new Views.FrameworkView(fw.id.getValue(), fw.info, fw.active(), fw.roles(),
                     tasksByFramework.getOrDefault(fw.id.getValue(), List.of())));
         }
         return new Views.MasterView(masterId, agentViews, fwViews, unreachableAgents.size());

@@ -7,7 +7,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The answers of the read endpoints ({@code /master/slaves}, {@code /master/state}, operator {@code GET_AGENTS}),
+ * The answers of the read endpoints ({@code /master/slaves}, {@code /master/state}, {@code /master/frameworks},
+ * operator {@code GET_AGENTS}),
  * put together from per-agent and per-task pieces that are rendered only when they change; an answer whose
  * pieces are all unchanged is the very same bytes as the last one. At 10,000 agents a poll then costs a
  * comparison per agent instead of printing some 14 MB of JSON again.
@@ -39,6 +40,18 @@ final class MasterAnswers {
     }
 
     byte[] state(Views.MasterView view, String hostname, int port, long startMillis) {
+        return utf8(LegacyJson.stateHead(view, hostname, port, startMillis) + ",\"slaves\":["
+                + String.join(",", stateAgents.all(view.agents())) + "],\"recovered_slaves\":[],\"frameworks\":["
+                + String.join(",", frameworkEntries(view)) + LegacyJson.STATE_TAIL);
+    }
+
+    /** {@code /master/frameworks}: the frameworks of {@code /master/state} (every task of every framework), without the agents. */
+    byte[] frameworks(Views.MasterView view) {
+        return utf8("{\"frameworks\":[" + String.join(",", frameworkEntries(view))
+                + "],\"completed_frameworks\":[],\"unregistered_frameworks\":[]}");
+    }
+
+    private List<String> frameworkEntries(Views.MasterView view) {
         List<String> frameworks = new ArrayList<>();
         List<Views.TaskView> allTasks = new ArrayList<>();
         view.frameworks().forEach(f -> allTasks.addAll(f.tasks()));
@@ -48,9 +61,7 @@ final class MasterAnswers {
             frameworks.add(LegacyJson.frameworkJson(f, taskJson.subList(next, next + f.tasks().size())));
             next += f.tasks().size();
         }
-        return utf8(LegacyJson.stateHead(view, hostname, port, startMillis) + ",\"slaves\":["
-                + String.join(",", stateAgents.all(view.agents())) + "],\"recovered_slaves\":[],\"frameworks\":["
-                + String.join(",", frameworks) + LegacyJson.STATE_TAIL);
+        return frameworks;
     }
 
     /** The operator API's {@code GET_AGENTS}, exactly as {@code StrictJson.print} prints the whole response. */

@@ -110,18 +110,20 @@ public final class MasterHttpServer implements AutoCloseable {
             }
             case STATE -> Http.json(exchange, 200, answers.state(master.view(), "127.0.0.1",
                     server.getAddress().getPort(), startMillis));
+            case FRAMEWORKS -> Http.json(exchange, 200, answers.frameworks(master.view()));
             case SCHEDULER -> scheduler.handle(exchange);
             case OPERATOR -> operator.handle(exchange);
             default -> Http.text(exchange, 404, "");
         }
     }
 
-    private enum Endpoint { SLAVES, STATE, SCHEDULER, OPERATOR }
+    private enum Endpoint { SLAVES, STATE, FRAMEWORKS, SCHEDULER, OPERATOR }
 
     private static Endpoint endpoint(String p) {
         return switch (p) {
             case "/master/slaves", "/slaves" -> Endpoint.SLAVES;
             case "/master/state", "/state" -> Endpoint.STATE;
+            case "/master/frameworks", "/frameworks" -> Endpoint.FRAMEWORKS;
             case "/api/v1/scheduler", "/master/api/v1/scheduler" -> Endpoint.SCHEDULER;
             case "/api/v1", "/master/api/v1" -> Endpoint.OPERATOR;
             default -> null;

@@ -28,10 +28,22 @@ final class Records {
         final OfferFilters filters = new OfferFilters();
         EventStream stream;
         ScheduledFuture<?> failoverTimer;
+        /** A framework the simulator stands in for (a test's workloads): active without a stream, never offered anything. */
+        final boolean standIn;
 
         Framework(FrameworkID id, FrameworkInfo info) {
+            this(id, info, false);
+        }
+
+        Framework(FrameworkID id, FrameworkInfo info, boolean standIn) {
             this.id = id;
             this.info = info;
+            this.standIn = standIn;
+        }
+
+        /** Listed as active and connected: subscribed, or stood in for. */
+        boolean active() {
+            return standIn || connected();
         }
 
         boolean connected() {
