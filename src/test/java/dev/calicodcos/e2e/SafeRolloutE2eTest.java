@@ -155,4 +155,29 @@ class SafeRolloutE2eTest {
             assertThat(E2e.disruptions(refusing).stream().map(E2e.Window::step).collect(Collectors.toList())).contains("dockerClusterStore");
         }
     }
+
+    @Test
+    void aCrashLoopingImageIsRolledBackOnTheCanaryAndTheRestAreUntouched() throws Exception {
+        try (DemoCluster demo = DemoCluster.start(E2e.options(3).withAgents(privateAgents(3)))) {
+            List<SimAgent> agents = demo.sim().agents();
+            demo.apply(spec(demo, 1, "1", "8s", "calico/node:v2.6.12"));
+            E2e.awaitReady(demo, Duration.ofMinutes(3));
+            Map<String, JsonNode> before = nodeContainers(agents);
+
+            demo.apply(spec(demo, 1, "1", "8s", "calico/node:v2.6.12-sim-crash-loop"));
+            await().atMost(Duration.ofMinutes(2)).until(() -> halted(demo));
+
+            ClusterStatus status = demo.status().orElseThrow();
+            List<SimAgent> rolledBack = agents.stream()
+                    .filter(a -> status.agents().get(E2e.agentId(a)).message().startsWith("node: RolledBack: ")).toList();
+            assertThat(rolledBack).as("the one canary").hasSize(1);
+            assertThat(status.agents().get(E2e.agentId(rolledBack.get(0))).message()).contains("not running", "put back the previous container");
+            JsonNode now = E2e.containers(rolledBack.get(0)).get(NODE);
+            assertThat(now.path("ImageID").asText()).isEqualTo(before.get(rolledBack.get(0).spec().hostname()).path("ImageID").asText());
+            assertThat(now.path("State").asText()).isEqualTo("running");
+            agents.stream().filter(a -> a != rolledBack.get(0)).forEach(a -> assertThat(E2e.containers(a).get(NODE).path("Id"))
+                    .isEqualTo(before.get(a.spec().hostname()).path("Id")));
+            assertThat(E2e.maxAgentsDisruptedAtOnce(agents)).isEqualTo(1);
+        }
+    }
 }
