@@ -148,18 +148,21 @@ public final class Planner {
      * no longer needed.
      */
     static boolean uninstalled(PlanInput in, Set<String> selected, Map<String, AgentStatus> rows) {
-        boolean before = in.previous().appliedGeneration() == in.specRevision()
-                && in.previous().condition(Condition.READY).filter(c -> c.reason().equals(StatusConditions.UNINSTALLED)).isPresent();
-        return before || in.invalidSpec().isEmpty() && selected.stream().allMatch(id -> rows.get(id) != null
+        return alreadyUninstalled(in) || in.invalidSpec().isEmpty() && selected.stream().allMatch(id -> rows.get(id) != null
                 && rows.get(id).phase() == AgentPhase.READY && rows.get(id).specRevision() == in.specRevision());
+    }
+
+    /** The previous status already said Uninstalled at the spec in force. */
+    private static boolean alreadyUninstalled(PlanInput in) {
+        return in.previous().appliedGeneration() == in.specRevision()
+                && in.previous().condition(Condition.READY).filter(c -> c.reason().equals(StatusConditions.UNINSTALLED)).isPresent();
     }
 
     /** After an uninstall: no plans (the fleet ends every node agent), no rows, and a status that says Uninstalled. */
     private static PlanResult uninstalledResult(PlanInput in, Set<String> deletePlans, RolloutStatus rollout, RolloutOrder order,
                                                 List<ClusterEvent> events) {
         ClusterStatus previous = in.previous();
-        if (!(previous.appliedGeneration() == in.specRevision()
-                && previous.condition(Condition.READY).filter(c -> c.reason().equals(StatusConditions.UNINSTALLED)).isPresent())) {
+        if (!alreadyUninstalled(in)) {
             events.add(event(in, "Uninstalled", null, null, "every selected agent removed every step at spec revision "
                     + in.specRevision() + "; the node agents are ended"));
         }
