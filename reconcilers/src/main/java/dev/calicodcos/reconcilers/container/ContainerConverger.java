@@ -97,7 +97,12 @@ public final class ContainerConverger {
             ContainerSwap first = new ContainerSwap(step, desired.hash(), Optional.empty(), Optional.empty(),
                     ContainerSwap.State.STARTED, clock.instant(), "");
             write(first);
-            docker.run(toSpec(desired));
+            try {
+                docker.run(toSpec(desired));
+            } catch (StepFailure refused) {
+                files.delete(path(step)); // nothing started: a plain failure to retry, not a gate to wait out
+                throw refused;
+            }
             return StepOutcome.applying(desired.hash(), Optional.empty(),
                     "container " + desired.name() + " created; waiting until it is ready");
         }
@@ -177,7 +182,6 @@ public final class ContainerConverger {
         Instant now = clock.instant();
         Optional<ContainerState> current = docker.inspect(desired.name());
         Optional<String> problem = notReady(current, readiness);
-        String outcomeHash = desired.hash(); // a newer desired state waits until this change has finished
         if (problem.isEmpty()) {
             Instant since = readySince.computeIfAbsent(swap.step(), s -> now);
             if (!now.isBefore(since.plus(rollout.stabilityPeriod()))) {
@@ -191,7 +195,7 @@ public final class ContainerConverger {
                                 + rollout.stabilityPeriod()))
                         : Optional.empty();
             }
-            return Optional.of(waiting(swap, outcomeHash, "container " + desired.name() + " is ready; waiting until it has been for "
+            return Optional.of(waiting(swap, desired.hash(), "container " + desired.name() + " is ready; waiting until it has been for "
                     + rollout.stabilityPeriod()));
         }
         readySince.remove(swap.step());
@@ -202,7 +206,8 @@ public final class ContainerConverger {
             write(rolling);
             return Optional.of(rollBack(rolling, desired, readiness, rollout));
         }
-        return Optional.of(waiting(swap, outcomeHash, "container " + desired.name() + " is not ready yet: " + problem.get()));
+        // Reported at the newest desired hash: a newer desired state waits here until this change has finished.
+        return Optional.of(waiting(swap, desired.hash(), "container " + desired.name() + " is not ready yet: " + problem.get()));
     }
 
     /** Removes the new container and creates the previous one again; RolledBack once that one is ready. */

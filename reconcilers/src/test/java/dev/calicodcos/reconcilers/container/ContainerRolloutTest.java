@@ -1,6 +1,7 @@
 package dev.calicodcos.reconcilers.container;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.calicodcos.model.agent.AgentFacts;
 import dev.calicodcos.model.agent.ResolvedPlan;
@@ -11,6 +12,7 @@ import dev.calicodcos.model.spec.StepName;
 import dev.calicodcos.reconcilers.TestHost;
 import dev.calicodcos.reconcilers.host.ContainerState;
 import dev.calicodcos.reconcilers.host.RootedFiles;
+import dev.calicodcos.reconcilers.host.StepFailure;
 import dev.calicodcos.reconcilers.step.DisruptionLog;
 import dev.calicodcos.reconcilers.step.StepContext;
 import dev.calicodcos.reconcilers.step.StepOutcome;
@@ -99,6 +101,17 @@ class ContainerRolloutTest {
         clock.advance(Duration.ofSeconds(1));
         assertThat(pass(plan).phase()).isEqualTo(StepPhase.DONE);
         assertThat(disruptions()).as("nothing ran before, nothing was disturbed").isEmpty();
+    }
+
+    @Test
+    void aFirstInstallDockerRefusesIsAPlainFailureNotAGateToWaitOut() {
+        docker.refuseRuns = true;
+        ResolvedPlan plan = plan(OLD);
+
+        assertThatThrownBy(() -> pass(plan)).isInstanceOf(StepFailure.class).hasMessageContaining("refused");
+
+        docker.refuseRuns = false;
+        assertThat(pass(plan).message()).as("tried again at once").contains("created; waiting until it is ready");
     }
 
     @Test

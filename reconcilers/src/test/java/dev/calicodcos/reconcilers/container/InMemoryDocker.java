@@ -25,6 +25,8 @@ final class InMemoryDocker implements DockerEngine {
     private final Map<String, ContainerState> containers = new LinkedHashMap<>();
     final List<String> journal = new ArrayList<>();
     private int ids;
+    /** Refuse every create, as dockerd refuses a container it cannot start. */
+    boolean refuseRuns;
 
     InMemoryDocker(Set<String> registry) {
         this.registry = Set.copyOf(registry);
@@ -58,6 +60,9 @@ final class InMemoryDocker implements DockerEngine {
 
     @Override
     public String run(ContainerSpec spec) {
+        if (refuseRuns) {
+            throw new StepFailure(StepReason.DOCKER_ERROR, "docker refused the container");
+        }
         String imageId = imageId(spec.image());
         if (!local.contains(spec.image()) && local.stream().noneMatch(i -> imageId(i).equals(imageId))) {
             throw new StepFailure(StepReason.DOCKER_ERROR, "No such image: " + spec.image());
