@@ -70,8 +70,9 @@ final class ControllerCommand extends EtcdCommand {
                     + "nothing else needs it (default: Marathon's HOST).")
     String selfHost;
 
-    @Option(names = "--gone-grace", defaultValue = "5m",
-            description = "How long an agent the master stops listing keeps its plan and restart slot (default ${DEFAULT-VALUE}).")
+    @Option(names = "--gone-grace", defaultValue = "15m",
+            description = "How long an agent the master stops listing keeps its plan and restart slot (default ${DEFAULT-VALUE}: longer"
+                    + " than the Mesos master's 10-minute agent re-registration window after a failover).")
     String goneGrace;
 
     @Option(names = "--lease-ttl", defaultValue = "10s", description = "Leader lease; a dead leader is replaced after this (default ${DEFAULT-VALUE}).")

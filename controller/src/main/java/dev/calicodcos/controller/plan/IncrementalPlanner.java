@@ -105,6 +105,7 @@ public final class IncrementalPlanner {
         private final Map<StepName, String> stepHashes;
         private final Map<String, AgentView> listed = new HashMap<>();
         private final Set<String> selected;
+        private final Pause pause;
         private final boolean paused;
         private final Optional<String> self;
         private final Set<String> canaries;
@@ -138,10 +139,12 @@ public final class IncrementalPlanner {
             this.stepHashes = stepHashes;
             in.agents().forEach(a -> listed.put(a.agentId(), a));
             selected = new HashSet<>();
-            AgentSelection.select(in.cluster().spec().agents(), in.agents()).forEach(a -> selected.add(a.agentId()));
-            paused = in.cluster().spec().rollout().paused() || in.control().paused();
+            List<AgentView> selectedViews = AgentSelection.select(in.cluster().spec().agents(), in.agents());
+            selectedViews.forEach(a -> selected.add(a.agentId()));
             self = RolloutOrder.self(in.selfHost(), in.agents());
-            canaries = RolloutOrder.canaries(in.cluster().spec().rollout().canary(), new TreeSet<>(selected), self);
+            canaries = RolloutOrder.canaries(in.cluster().spec().rollout().canary(), selectedViews, self);
+            pause = Pause.of(in, canaries, selected.size());
+            paused = pause.paused();
             held = !full.status().rollout().canaryAgents().isEmpty();
             rows = new HashMap<>(full.status().agents());
             plans = new HashMap<>(full.plans());
@@ -271,7 +274,7 @@ public final class IncrementalPlanner {
 
             RolloutStatus withGrants = Planner.withWave(new RolloutStatus(grants.size(), rollout.paused(), rollout.halted(),
                     rollout.haltedSince(), rollout.acceptedFailures()), order, in);
-            StatusConditions.Facts facts = new StatusConditions.Facts(selected.size(), counts, paused, in.control().paused(),
+            StatusConditions.Facts facts = new StatusConditions.Facts(selected.size(), counts, pause,
                     rollout.halted(), in.cluster().spec().rollout().maxFailedAgents(), in.invalidSpec(), false, false);
             summary = new ClusterStatus(in.observedRevision(), specRevision, StatusConditions.of(facts, summary, in.now()), counts,
                     stepSummary(), withGrants, Map.of(), Planner.bounded(summary.events(), events), in.now());

@@ -56,8 +56,8 @@ public final class Planner {
 
         Map<String, AgentView> listed = new TreeMap<>();
         in.agents().forEach(a -> listed.put(a.agentId(), a));
-        Set<String> selected = AgentSelection.select(spec.agents(), in.agents()).stream()
-                .map(AgentView::agentId).collect(Collectors.toCollection(HashSet::new));
+        List<AgentView> selectedViews = AgentSelection.select(spec.agents(), in.agents());
+        Set<String> selected = selectedViews.stream().map(AgentView::agentId).collect(Collectors.toCollection(HashSet::new));
 
         // Agents the master stopped listing keep their plan (and restart slot) for a grace period.
         Map<String, Instant> goneSince = new TreeMap<>();
@@ -80,12 +80,15 @@ public final class Planner {
             rows.put(agentId, row);
             phaseEvents(in, before, row, events);
         }
-        boolean paused = spec.rollout().paused() || in.control().paused();
+        Optional<String> self = RolloutOrder.self(in.selfHost(), listed.values());
+        Set<String> canaries = RolloutOrder.canaries(spec.rollout().canary(), selectedViews, self);
+        Pause pause = Pause.of(in, canaries, selected.size());
+        boolean paused = pause.paused();
         Set<String> failed = rows.values().stream().filter(r -> r.phase() == AgentPhase.FAILED)
                 .map(AgentStatus::agentId).collect(Collectors.toSet());
         RolloutStatus rollout = rollout(in, failed, paused, events);
 
-        RolloutOrder order = order(in, listed, selected, rows, rollout, events);
+        RolloutOrder order = order(in, self, canaries, pause, selected, rows, rollout, events);
         if (spec.uninstall() && uninstalled(in, selected, rows)) {
             return uninstalledResult(in, deletePlans, rollout, order, events);
         }
@@ -110,7 +113,7 @@ public final class Planner {
         Map<AgentPhase, Integer> counts = new EnumMap<>(AgentPhase.class);
         rows.values().stream().filter(r -> selected.contains(r.agentId()))
                 .forEach(r -> counts.merge(r.phase(), 1, Integer::sum));
-        StatusConditions.Facts facts = new StatusConditions.Facts(selected.size(), counts, paused, in.control().paused(),
+        StatusConditions.Facts facts = new StatusConditions.Facts(selected.size(), counts, pause,
                 rollout.halted(), spec.rollout().maxFailedAgents(), in.invalidSpec(), spec.uninstall(), false);
         ClusterStatus status = new ClusterStatus(in.observedRevision(), in.specRevision(),
                 StatusConditions.of(facts, previous, in.now()), counts, stepSummary(rows.values()), withGrants, rows,
@@ -168,7 +171,7 @@ public final class Planner {
         }
         Set<String> delete = new TreeSet<>(in.plans().keySet());
         delete.addAll(deletePlans);
-        StatusConditions.Facts facts = new StatusConditions.Facts(0, Map.of(), false, in.control().paused(), false,
+        StatusConditions.Facts facts = new StatusConditions.Facts(0, Map.of(), Pause.NONE, false,
                 in.cluster().spec().rollout().maxFailedAgents(), in.invalidSpec(), true, true);
         RolloutStatus idle = withWave(new RolloutStatus(0, rollout.paused(), false, null, Set.of()), order, in);
         ClusterStatus status = new ClusterStatus(in.observedRevision(), in.specRevision(), StatusConditions.of(facts, previous, in.now()),
@@ -177,14 +180,14 @@ public final class Planner {
     }
 
     /** The canary wave and the controller's own agent for this round, with the events of a wave starting or passing. */
-    private static RolloutOrder order(PlanInput in, Map<String, AgentView> listed, Set<String> selected, Map<String, AgentStatus> rows,
-                                      RolloutStatus rollout, List<ClusterEvent> events) {
-        Optional<String> self = RolloutOrder.self(in.selfHost(), listed.values());
-        Set<String> canaries = RolloutOrder.canaries(in.cluster().spec().rollout().canary(), new TreeSet<>(selected), self);
+    private static RolloutOrder order(PlanInput in, Optional<String> self, Set<String> canaries, Pause pause, Set<String> selected,
+                                      Map<String, AgentStatus> rows, RolloutStatus rollout, List<ClusterEvent> events) {
         boolean held = RolloutOrder.held(canaries, in.specRevision(), in.previous().rollout(), rows, rollout.acceptedFailures());
         boolean othersBehind = rows.values().stream().anyMatch(r -> selected.contains(r.agentId())
                 && !self.equals(Optional.of(r.agentId())) && RolloutOrder.ON_ITS_WAY.contains(r.phase()));
         waveEvents(in, canaries, held, selected.size(), events);
+        pause.unmatchedCanary().filter(s -> !in.previous().condition(Condition.PAUSED).map(Condition::reason)
+                .equals(Optional.of(pause.reason()))).ifPresent(s -> events.add(event(in, "CanaryMatchesNoAgent", null, null, pause.message())));
         return new RolloutOrder(canaries, held, self, othersBehind);
     }
 

@@ -7,10 +7,10 @@ import dev.calicodcos.model.status.RolloutStatus;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.SortedSet;
 
 /**
  * Who goes when, besides the budget: the canary wave first (the other agents start nothing of the
@@ -41,19 +41,28 @@ record RolloutOrder(Set<String> canaries, boolean held, Optional<String> self, b
         return mayStart(agentId) && !(othersBehind && self.filter(agentId::equals).isPresent());
     }
 
-    /** The first {@code canary} agents of {@code selected} in agent-ID order, the controller's own agent left out. */
-    static Set<String> canaries(Canary canary, SortedSet<String> selected, Optional<String> self) {
-        int wave = canary.of(selected.size() - (self.filter(selected::contains).isPresent() ? 1 : 0));
+    /**
+     * The canary wave among {@code selected} (in agent-ID order), the controller's own agent left out:
+     * the first {@code canary} agents of a count or percentage, or every agent a selector matches.
+     */
+    static Set<String> canaries(Canary canary, List<AgentView> selected, Optional<String> self) {
+        List<AgentView> eligible = selected.stream().filter(a -> self.filter(a.agentId()::equals).isEmpty()).toList();
         Set<String> out = new LinkedHashSet<>();
-        for (String agentId : selected) {
-            if (out.size() == wave) {
-                break;
-            }
-            if (self.filter(agentId::equals).isEmpty()) {
-                out.add(agentId);
-            }
+        if (canary.selector().isPresent()) {
+            Canary.Selector selector = canary.selector().get();
+            eligible.stream().filter(a -> selector.matches(a.hostname(), a.attributes())).forEach(a -> out.add(a.agentId()));
+        } else {
+            eligible.stream().limit(canary.of(eligible.size())).forEach(a -> out.add(a.agentId()));
         }
         return out;
+    }
+
+    /**
+     * A selector that matches none of the selected agents: the rollout pauses rather than go ahead
+     * without a wave (a mistyped rack must not roll the change to every agent at once).
+     */
+    static boolean unmatched(Canary canary, Set<String> canaries, int selected) {
+        return canary.selector().isPresent() && canaries.isEmpty() && selected > 0;
     }
 
     /** The listed agent whose host name is the one the leading controller runs on. */

@@ -20,8 +20,12 @@ final class StatusConditions {
      * @param uninstalling the spec says uninstall: Ready means "everything removed"
      * @param uninstalled  the uninstall is over
      */
-    record Facts(int selected, Map<AgentPhase, Integer> counts, boolean paused, boolean pausedByUser, boolean halted,
+    record Facts(int selected, Map<AgentPhase, Integer> counts, Pause pause, boolean halted,
                  int maxFailed, Optional<List<String>> invalidSpec, boolean uninstalling, boolean uninstalled) {
+        boolean paused() {
+            return pause.paused();
+        }
+
         int count(AgentPhase phase) {
             return counts.getOrDefault(phase, 0);
         }
@@ -38,10 +42,10 @@ final class StatusConditions {
                 f.uninstalled ? "Calico was removed from every selected agent; the node agents are ended"
                         : f.uninstalling ? ready + "/" + f.selected + " agents have removed every step"
                         : ready + "/" + f.selected + " agents ready"));
-        boolean progressing = !converged && !f.halted && !f.paused && ready + troubled < f.selected;
+        boolean progressing = !converged && !f.halted && !f.paused() && ready + troubled < f.selected;
         out.add(condition(previous, now, Condition.PROGRESSING, progressing,
                 progressing ? (f.uninstalling ? "Uninstalling" : "RollingOut")
-                        : f.uninstalled ? UNINSTALLED : converged ? "Converged" : f.halted ? "RolloutHalted" : f.paused ? "Paused" : "Waiting",
+                        : f.uninstalled ? UNINSTALLED : converged ? "Converged" : f.halted ? "RolloutHalted" : f.paused() ? "Paused" : "Waiting",
                 (f.selected - ready - troubled) + " agents converging"));
         String degradedReason = f.halted ? "RolloutHalted"
                 : failed > 0 ? "AgentsFailed"
@@ -51,9 +55,7 @@ final class StatusConditions {
                 ? failed + " agents failed, more than maxFailedAgents=" + f.maxFailed + "; no new restarts until the spec changes or `calico-dcos resume`"
                 : failed + " failed, " + f.count(AgentPhase.BLOCKED) + " blocked, " + f.count(AgentPhase.LOST) + " lost";
         out.add(condition(previous, now, Condition.DEGRADED, f.halted || troubled > 0, degradedReason, degradedMessage));
-        out.add(condition(previous, now, Condition.PAUSED, f.paused,
-                f.paused ? (f.pausedByUser ? "PausedByUser" : "PausedBySpec") : "NotPaused",
-                f.paused ? "no new steps or restarts start; a restart under way finishes" : ""));
+        out.add(condition(previous, now, Condition.PAUSED, f.paused(), f.pause.reason(), f.pause.message()));
         out.add(condition(previous, now, Condition.INVALID_SPEC, f.invalidSpec.isPresent(),
                 f.invalidSpec.isPresent() ? "ValidationFailed" : "Valid",
                 f.invalidSpec.map(p -> "the newest spec is invalid, the last valid one stays in force: " + String.join("; ", p)).orElse("")));

@@ -10,7 +10,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.calicodcos.model.spec.StepName;
 import dev.calicodcos.model.status.ClusterEvent;
 import dev.calicodcos.model.status.Condition;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Who goes when: the canary wave, the controller's own agent, failed agents in the budget, and uninstall. */
@@ -41,6 +43,59 @@ class RolloutOrderPlannerTest {
         assertThat(passed.status().rollout().canaryAgents()).isEmpty();
         assertThat(passed.status().rollout().canaryPassedRevision()).isEqualTo(w.revision);
         assertThat(passed.status().events()).extracting(ClusterEvent::reason).contains("CanaryPassed");
+    }
+
+    private static AgentView onRack(String id, String rack) {
+        return new AgentView(id, id + ".example.com", Set.of("*"), Map.of("rack", rack), true);
+    }
+
+    @Test
+    void aCanarySelectorMakesTheWaveOfTheAgentsItMatchesByAttributeOrHostname() {
+        w.agents(onRack("a1", "r1"), onRack("a2", "r2"), onRack("a3", "r2"), onRack("a4", "r1"));
+        w.spec("rollout: {canary: {attributes: {rack: r2}}}\n");
+
+        PlanResult byRack = w.round();
+
+        assertThat(byRack.status().rollout().canaryAgents()).containsExactlyInAnyOrder("a2", "a3");
+        assertThat(byRack.plans().get("a1").paused()).isTrue();
+        assertThat(byRack.plans().get("a3").paused()).isFalse();
+
+        w.spec("rollout: {canary: {hostnames: [a4.example.com], attributes: {rack: r1}}}\n");
+        assertThat(w.round().status().rollout().canaryAgents()).containsExactly("a4");
+    }
+
+    @Test
+    void aCanarySelectorMatchingNoAgentPausesTheRolloutAndSaysWhyUntilAnAgentMatches() {
+        w.agents(onRack("a1", "r1"), onRack("a2", "r1"));
+        w.spec("rollout: {canary: {attributes: {rack: r9}}}\n");
+
+        PlanResult nothing = w.round();
+
+        assertThat(nothing.plans().values()).allMatch(p -> p.paused());
+        assertThat(nothing.status().condition(Condition.PAUSED)).hasValueSatisfying(c -> {
+            assertThat(c.status()).isEqualTo("True");
+            assertThat(c.reason()).isEqualTo("CanaryMatchesNoAgent");
+            assertThat(c.message()).contains("{attributes: {rack: r9}}");
+        });
+        assertThat(nothing.status().events()).extracting(ClusterEvent::reason).containsOnlyOnce("CanaryMatchesNoAgent");
+        assertThat(w.round().status().events()).extracting(ClusterEvent::reason).as("said once").containsOnlyOnce("CanaryMatchesNoAgent");
+
+        w.agents(onRack("a3", "r9"));
+        PlanResult matched = w.round();
+
+        assertThat(matched.status().isTrue(Condition.PAUSED)).isFalse();
+        assertThat(matched.status().rollout().canaryAgents()).containsExactly("a3");
+        assertThat(matched.plans().get("a3").paused()).isFalse();
+        assertThat(matched.plans().get("a1").paused()).isTrue();
+    }
+
+    @Test
+    void aCanarySelectorNeverMakesTheControllersOwnAgentACanary() {
+        w.agents(onRack("a1", "r1"), onRack("a2", "r1"), onRack("a3", "r2"));
+        w.selfHost = Optional.of("a1.example.com");
+        w.spec("rollout: {canary: {attributes: {rack: r1}}}\n");
+
+        assertThat(w.round().status().rollout().canaryAgents()).containsExactly("a2");
     }
 
     @Test

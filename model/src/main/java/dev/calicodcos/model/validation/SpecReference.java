@@ -53,7 +53,7 @@ public final class SpecReference {
                     && !ref(own).endsWith("/download");
             JsonNode fallback = schema.defaultOf(own);
             String description = own.has("description") ? own.path("description").asText() : resolved.path("description").asText();
-            if (nested) {
+            if (nested && !resolved.path("type").isArray()) {
                 if (fallback == null) {
                     rows.add(new String[] {"`" + childPath + "`", "object", "—", "optional", escape(description)});
                 }
@@ -66,6 +66,9 @@ public final class SpecReference {
                     fallback == null ? "—" : "`" + fallback + "`",
                     constraints(resolved),
                     escape(description)});
+            if (nested) { // a field of several forms, one of them an object (rollout.canary): its own row, then its fields
+                collectRows(childPath, resolved, rows);
+            }
         }
     }
 
@@ -74,6 +77,9 @@ public final class SpecReference {
     }
 
     private String type(JsonNode s) {
+        if (s.path("type").isArray()) {
+            return StreamSupport.stream(s.get("type").spliterator(), false).map(JsonNode::asText).collect(Collectors.joining(" or "));
+        }
         if (s.has("enum")) {
             return "enum";
         }

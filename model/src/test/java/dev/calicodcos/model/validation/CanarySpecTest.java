@@ -36,4 +36,31 @@ class CanarySpecTest {
         assertThat(word.problems()).extracting(p -> p.format("f.yaml")).singleElement().asString()
                 .contains("spec.rollout.canary");
     }
+
+    @Test
+    void aSelectorNamesTheWaveByHostnameOrAttributesAndWritesBackAsGiven() {
+        var spec = Specs.parse(Specs.withSpec("rollout:\n  canary:\n    hostnames: [a1.example.com]\n    attributes: {rack: r1}\n"));
+
+        Canary canary = spec.spec().rollout().canary();
+        assertThat(canary.selector()).hasValueSatisfying(s -> {
+            assertThat(s.matches("a1.example.com", java.util.Map.of("rack", "r1", "zone", "z"))).isTrue();
+            assertThat(s.matches("a1.example.com", java.util.Map.of("rack", "r2"))).isFalse();
+            assertThat(s.matches("a2.example.com", java.util.Map.of("rack", "r1"))).isFalse();
+        });
+        assertThat(canary).hasToString("{hostnames: [a1.example.com], attributes: {rack: r1}}");
+        assertThat(Specs.parse(new dev.calicodcos.model.codec.SpecCodec().toYaml(spec)).spec().rollout().canary()).isEqualTo(canary);
+    }
+
+    @Test
+    void anEmptyOrMisspelledSelectorIsRejectedNamingTheField() {
+        ReadResult empty = Specs.read(Specs.withSpec("rollout:\n  canary: {}\n"));
+        ReadResult misspelled = Specs.read(Specs.withSpec("rollout:\n  canary: {hostname: [a1]}\n"));
+        ReadResult noHosts = Specs.read(Specs.withSpec("rollout:\n  canary: {hostnames: []}\n"));
+
+        assertThat(empty.problems()).extracting(p -> p.format("f.yaml")).singleElement().asString().contains("spec.rollout.canary");
+        assertThat(misspelled.problems()).extracting(p -> p.format("f.yaml")).singleElement().asString()
+                .contains("spec.rollout.canary").contains("hostname");
+        assertThat(noHosts.problems()).extracting(p -> p.format("f.yaml")).singleElement().asString()
+                .contains("spec.rollout.canary.hostnames");
+    }
 }
