@@ -62,6 +62,7 @@ public final class NodeAgentFramework implements SchedulerListener, NodeAgentFle
     private final Map<String, NodeAgentTask> tasks = new HashMap<>();
     private final Map<String, Instant> notBefore = new HashMap<>();
     private final Map<String, Integer> failures = new HashMap<>();
+    private final TaskUpdates updates = new TaskUpdates(20_000);
     private final AtomicLong sequence = new AtomicLong(System.currentTimeMillis());
     private final Counter accepted;
     private final Counter declined;
@@ -150,6 +151,10 @@ public final class NodeAgentFramework implements SchedulerListener, NodeAgentFle
     }
 
     private void record(TaskStatus status) {
+        if (!updates.isNews(status)) {
+            LOG.debug("ignoring a stale task update task={} state={}", status.taskId(), status.state());
+            return;
+        }
         String agentId = status.agentId().orElse(null);
         Optional<NodeAgentTask> known = Optional.ofNullable(tasks.get(status.taskId()))
                 .or(() -> agentId == null ? Optional.empty() : NodeAgentTask.fromTaskId(status.taskId(), agentId, status.state()));

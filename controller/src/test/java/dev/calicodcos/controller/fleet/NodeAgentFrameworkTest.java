@@ -15,6 +15,7 @@ import dev.calicodcos.controller.mesos.TaskStatus;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -109,6 +110,33 @@ class NodeAgentFrameworkTest {
     }
 
     @Test
+    void aLateOrDuplicatedUpdateNeverBringsBackANodeAgentThatEnded() {
+        coverAll("a1");
+        String first = driver.accepts.get(0).taskId();
+
+        framework.onEvent(update(first, "a1", TaskState.TASK_FAILED));
+        framework.onEvent(update(first, "a1", TaskState.TASK_FAILED));     // resent until acknowledged
+        framework.onEvent(update(first, "a1", TaskState.TASK_RUNNING));    // a reconciliation answer that crossed the failure
+
+        assertThat(framework.knownTasks()).as("the ended task stays ended").isEmpty();
+        await().atMost(WAIT).until(() -> driver.revives.get() == 2);
+        framework.onEvent(offers("a1"));
+        assertThat(driver.accepts).as("a1 gets a new node agent").extracting(Call::agent).containsExactly("a1", "a1");
+    }
+
+    @Test
+    void anUpdateOlderThanTheLastOneSeenDoesNotChangeTheTasksState() {
+        coverAll("a1");
+        String taskId = driver.accepts.get(0).taskId();
+        Instant t = Instant.parse("2026-12-01T10:00:00Z");
+
+        framework.onEvent(update(taskId, "a1", TaskState.TASK_RUNNING, t));
+        framework.onEvent(update(taskId, "a1", TaskState.TASK_STARTING, t.minusSeconds(2)));
+
+        assertThat(framework.tasks()).extracting(NodeAgentTask::state).containsExactly(TaskState.TASK_RUNNING);
+    }
+
+    @Test
     void aLaunchThatFailsAtOnceIsRetriedThroughAReviveThoughOffersWereNeverSuppressed() {
         subscribe("a1", "a2");
         framework.onEvent(offers("a1"));                   // a2 still waits for an offer: not suppressed
@@ -161,8 +189,12 @@ class NodeAgentFrameworkTest {
     }
 
     private static SchedulerEvent.Update update(String taskId, String agent, TaskState state) {
+        return update(taskId, agent, state, null);
+    }
+
+    private static SchedulerEvent.Update update(String taskId, String agent, TaskState state, Instant timestamp) {
         return new SchedulerEvent.Update(new TaskStatus(taskId, state, state.name(), Optional.of(agent), Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()));
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.ofNullable(timestamp), Optional.empty(), Optional.empty()));
     }
 
     /** An ACCEPT (with the launched task) or a DECLINE of one offer, with the filter it asked for. */
