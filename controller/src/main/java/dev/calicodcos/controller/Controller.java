@@ -8,6 +8,7 @@ import dev.calicodcos.controller.agents.WorkloadSource;
 import dev.calicodcos.controller.election.EtcdLeaderElection;
 import dev.calicodcos.controller.fleet.FleetFactory;
 import dev.calicodcos.controller.fleet.NodeAgentFleet;
+import dev.calicodcos.controller.health.Readiness;
 import dev.calicodcos.controller.http.ControllerHttpServer;
 import dev.calicodcos.controller.http.RolloutTimeline;
 import dev.calicodcos.controller.loop.ClusterReconciler;
@@ -86,7 +87,7 @@ public final class Controller implements AutoCloseable {
         // reads) is made with a trigger that reaches the loop through this controller.
         ClusterView view = new ClusterView(store, this::trigger);
         ClusterReconciler reconciler = new ClusterReconciler(store, view, codec, agents, clock, settings.goneGracePeriod(),
-                settings.selfHost(), new WorkloadCache(workloads, WorkloadCache.REFRESH));
+                settings.selfHost(), new WorkloadCache(workloads, WorkloadCache.REFRESH), fleet::problem);
         loop = new ReconcileLoop(reconciler, election, settings.resync(), registry, pass -> {
             lastPass = pass;
             fleet.setDesired(pass.plannedAgents());
@@ -94,8 +95,9 @@ public final class Controller implements AutoCloseable {
         });
         registerGauges(registry);
         try {
-            http = new ControllerHttpServer(settings.http(), settings.keys().cluster(), () -> currentStatus(view),
-                    timeline::points, () -> etcdReachable(kv), registry, codec.json(), settings.artifacts());
+            Readiness readiness = new Readiness(kv, fleet, this::isLeader, clock);
+            http = new ControllerHttpServer(settings.http(), settings.keys().cluster(), () -> servedStatus(view, readiness, clock),
+                    timeline::points, readiness::problems, registry, codec.json(), settings.artifacts());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot serve HTTP on " + settings.http() + ": " + e.getMessage(), e);
         }
@@ -174,13 +176,13 @@ public final class Controller implements AutoCloseable {
         }
     }
 
-    private static boolean etcdReachable(KvStore kv) {
-        try {
-            kv.revision();
-            return true;
-        } catch (RuntimeException e) {
-            return false;
-        }
+    /**
+     * The status served over HTTP, with this replica's own readiness: a leader that cannot write
+     * (an etcd alarm) cannot store why, so the status page and API say it from here.
+     */
+    private static ClusterStatus servedStatus(ClusterView view, Readiness readiness, Clock clock) {
+        ClusterStatus stored = currentStatus(view);
+        return Readiness.withCondition(stored, readiness.problems(), stored, clock.instant());
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.maintenance.AlarmType;
 import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
 import io.etcd.jetcd.op.Cmp;
@@ -201,6 +202,14 @@ public final class EtcdKvStore implements KvStore {
     @Override
     public long revision() {
         return await(client.getKVClient().get(bytes("\0")), "read the current revision").getHeader().getRevision();
+    }
+
+    @Override
+    public List<String> alarms() {
+        return await(client.getMaintenanceClient().listAlarms(), "list etcd's alarms").getAlarms().stream()
+                .filter(a -> a.getAlarmType() != AlarmType.NONE)
+                .map(a -> a.getAlarmType() + " on member " + Long.toHexString(a.getMemberId()))
+                .sorted().toList();
     }
 
     @Override

@@ -64,6 +64,12 @@ public interface KvStore extends AutoCloseable {
     /** The cluster's current revision. */
     long revision();
 
+    /**
+     * The alarms etcd has raised ({@code NOSPACE}, {@code CORRUPT}), one per member and kind, e.g.
+     * "NOSPACE on member 8e9e05c52164694d". While one is raised etcd refuses writes; reads go on.
+     */
+    List<String> alarms();
+
     @Override
     void close();
 

@@ -131,7 +131,7 @@ class StatusPageBrowserTest {
 
     private String serve() throws Exception {
         server = new ControllerHttpServer(new InetSocketAddress("127.0.0.1", 0), "browser-test", status::get, timeline::points,
-                () -> true, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), new SpecCodec().json(), List.of());
+                List::of, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), new SpecCodec().json(), List.of());
         server.start();
         return "http://127.0.0.1:" + server.port() + "/";
     }

@@ -39,8 +39,20 @@ public final class EtcdServer implements AutoCloseable {
         return start(null);
     }
 
+    /**
+     * With a backend quota of {@code bytes}: once the database outgrows it etcd raises the NOSPACE
+     * alarm and refuses every write until space is freed (compact, defrag) and the alarm disarmed.
+     */
+    public static EtcdServer withQuota(long bytes) {
+        return start(null, List.of("--quota-backend-bytes", Long.toString(bytes)));
+    }
+
     /** With {@code certs}: clients must speak TLS and present a certificate signed by the test CA. */
     public static EtcdServer start(TestCertificates certs) {
+        return start(certs, List.of());
+    }
+
+    private static EtcdServer start(TestCertificates certs, List<String> extraArgs) {
         Path etcd = Executables.find("etcd").orElseThrow(() -> new IllegalStateException(
                 "etcd is not installed: apt-get install etcd-server (or run .ci/run, which installs it)"));
         try {
@@ -64,6 +76,7 @@ public final class EtcdServer implements AutoCloseable {
                 command.addAll(List.of("--cert-file", certs.serverCert().toString(), "--key-file", certs.serverKey().toString(),
                         "--trusted-ca-file", certs.caCert().toString(), "--client-cert-auth"));
             }
+            command.addAll(extraArgs);
             EtcdServer server = new EtcdServer(command, dataDir, clientPort, peerPort, dataDir.resolve("etcd.log"), certs != null);
             server.launch();
             return server;

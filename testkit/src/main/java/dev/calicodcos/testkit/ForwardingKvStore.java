@@ -68,6 +68,11 @@ public class ForwardingKvStore implements KvStore {
     }
 
     @Override
+    public List<String> alarms() {
+        return delegate.alarms();
+    }
+
+    @Override
     public void close() {
         delegate.close();
     }

@@ -178,6 +178,11 @@ public final class InMemoryKvStore implements KvStore {
         return revision;
     }
 
+    @Override
+    public List<String> alarms() {
+        return List.of();
+    }
+
     /** Requests that read keys (get, list, page): a view must not need any per pass. */
     public synchronized int reads() {
         return reads;

@@ -55,6 +55,11 @@ final class ControllerCommand extends EtcdCommand {
     @Option(names = "--http-port", defaultValue = "${env:PORT0:-8080}", description = "HTTP port (env PORT0; default ${DEFAULT-VALUE}).")
     int httpPort;
 
+    @Option(names = "--http-address", defaultValue = "0.0.0.0",
+            description = "Address the HTTP server binds (default ${DEFAULT-VALUE}: every interface, since node agents on other"
+                    + " agents fetch the jar from it; 127.0.0.1 behind a proxy that serves the artifacts). Everything served is read-only.")
+    String httpAddress;
+
     @Option(names = "--advertise-url", defaultValue = "${env:CALICO_DCOS_ADVERTISE_URL}",
             description = "How agents reach this controller's HTTP server (for the jar); default http://$HOST:<http-port>.")
     String advertiseUrl;
@@ -139,11 +144,11 @@ final class ControllerCommand extends EtcdCommand {
                         Duration.ofSeconds(5), Clock.systemUTC()).factory();
         List<Artifact> served = nodeArtifacts.map(NodeArtifacts::all).orElseGet(() -> forManualInstalls(jar));
         Controller.Settings settings = new Controller.Settings(etcd.keys(), Durations.parse(resync), Durations.parse(agentPoll),
-                Durations.parse(goneGrace), Durations.parse(leaseTtl), advertise, new InetSocketAddress(httpPort), served,
+                Durations.parse(goneGrace), Durations.parse(leaseTtl), advertise, new InetSocketAddress(httpAddress, httpPort), served,
                 Optional.ofNullable(selfHost).filter(h -> !h.isBlank()));
         try (Controller controller = Controller.start(settings, EtcdClients.connect(etcd.etcd()), new MesosAgentSource(master),
                 new MesosWorkloadSource(master, frameworkName), fleets, Clock.systemUTC(), registry)) {
-            out().println("controller for calicocluster/" + etcd.cluster + " serving http://0.0.0.0:" + controller.httpPort() + "/");
+            out().println("controller for calicocluster/" + etcd.cluster + " serving http://" + httpAddress + ":" + controller.httpPort() + "/");
             out().flush();
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));

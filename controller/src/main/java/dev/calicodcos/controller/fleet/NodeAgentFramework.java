@@ -48,6 +48,8 @@ public final class NodeAgentFramework implements SchedulerListener, NodeAgentFle
     static final Duration LONG_REFUSE = Duration.ofHours(1);
     /** For agents waiting for a relaunch backoff: Mesos' default, so that a lost REVIVE costs seconds, not an hour. */
     static final Duration SHORT_REFUSE = Duration.ofSeconds(5);
+    /** How long a leader may be without a subscription before it is not ready: a resubscription takes seconds. */
+    static final Duration SUBSCRIPTION_GRACE = Duration.ofSeconds(30);
 
     private final Function<NodeAgentFramework, SchedulerDriver> drivers;
     private final NodeAgentTaskFactory factory;
@@ -74,6 +76,9 @@ public final class NodeAgentFramework implements SchedulerListener, NodeAgentFle
     /** Right after (re)subscribing: the master may still hold filters of an earlier subscription (a failover keeps them). */
     private boolean filtersUnknown;
     private boolean suppressed;
+    /** While leading and not subscribed: since when, and why (null while subscribed or not leading). */
+    private Instant downSince;
+    private String downReason;
 
     /** @param drivers builds the driver that reports to this framework (and reconciles its {@link #knownTasks()}) */
     public NodeAgentFramework(Function<NodeAgentFramework, SchedulerDriver> drivers, NodeAgentTaskFactory factory, Clock clock,
@@ -91,6 +96,8 @@ public final class NodeAgentFramework implements SchedulerListener, NodeAgentFle
     public synchronized void lead() {
         if (driver == null) {
             launchesAllowed = false;
+            downSince = clock.instant();
+            downReason = "subscribing";
             driver = drivers.apply(this);
             driver.start();
         }
@@ -103,6 +110,16 @@ public final class NodeAgentFramework implements SchedulerListener, NodeAgentFle
             driver.close();
             driver = null;
         }
+        downSince = null;
+    }
+
+    @Override
+    public synchronized Optional<String> problem(Instant now) {
+        if (driver == null || downSince == null || Duration.between(downSince, now).compareTo(SUBSCRIPTION_GRACE) <= 0) {
+            return Optional.empty();
+        }
+        return Optional.of("not subscribed to the Mesos master for " + Duration.between(downSince, now).toSeconds() + "s ("
+                + downReason + "): node agents are neither launched nor relaunched");
     }
 
     /** Called after every reconcile pass. New tasks get the extra resources; running ones keep theirs. */
@@ -125,6 +142,7 @@ public final class NodeAgentFramework implements SchedulerListener, NodeAgentFle
     public synchronized void onEvent(SchedulerEvent event) {
         if (event instanceof SchedulerEvent.Subscribed subscribed) {
             LOG.info("subscribed frameworkId={}", subscribed.frameworkId());
+            downSince = null;
             launchesAllowed = false;
             filtered.clear();
             filtersUnknown = true;
@@ -138,6 +156,9 @@ public final class NodeAgentFramework implements SchedulerListener, NodeAgentFle
             act(List.of());
         } else if (event instanceof SchedulerEvent.Error error) {
             LOG.warn("framework error message={}", error.message());
+        } else if (event instanceof SchedulerEvent.Disconnected disconnected && driver != null) {
+            downSince = downSince == null ? clock.instant() : downSince;
+            downReason = disconnected.reason();
         }
     }
 

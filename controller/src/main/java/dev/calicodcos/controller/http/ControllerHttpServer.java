@@ -3,7 +3,9 @@ package dev.calicodcos.controller.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import dev.calicodcos.controller.artifacts.Artifact;
 import dev.calicodcos.model.status.AgentStatus;
@@ -18,7 +20,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -41,7 +42,7 @@ public final class ControllerHttpServer implements AutoCloseable {
 
     /** @param status the status with every agent's row, as this replica knows it (from memory: serving reads no etcd) */
     public ControllerHttpServer(InetSocketAddress address, String cluster, Supplier<ClusterStatus> status,
-                                Supplier<List<RolloutTimeline.Point>> timeline, BooleanSupplier ready,
+                                Supplier<List<RolloutTimeline.Point>> timeline, Supplier<List<String>> notReadyBecause,
                                 PrometheusMeterRegistry registry, ObjectMapper json, List<Artifact> artifacts) throws IOException {
         this.json = json;
         this.compact = json.writer().without(SerializationFeature.INDENT_OUTPUT);
@@ -51,21 +52,22 @@ public final class ControllerHttpServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         }));
-        server.createContext("/healthz", ex -> send(ex, 200, "text/plain; charset=utf-8", "ok\n"));
-        server.createContext("/readyz", ex -> {
-            boolean ok = ready.getAsBoolean();
-            send(ex, ok ? 200 : 503, "text/plain; charset=utf-8", ok ? "ready\n" : "not ready\n");
+        serve("/healthz", ex -> send(ex, 200, "text/plain; charset=utf-8", "ok\n"));
+        serve("/readyz", ex -> {
+            List<String> problems = notReadyBecause.get();
+            send(ex, problems.isEmpty() ? 200 : 503, "text/plain; charset=utf-8",
+                    problems.isEmpty() ? "ready\n" : "not ready: " + String.join("\nnot ready: ", problems) + "\n");
         });
-        server.createContext("/metrics", ex -> send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
-        server.createContext("/api/v1/status", ex -> sendJson(ex, StatusSummary.of(status.get())));
-        server.createContext(AGENTS, ex -> agents(ex, status));
-        server.createContext("/api/v1/timeline", ex -> sendJson(ex, timeline.get()));
+        serve("/metrics", ex -> send(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
+        serve("/api/v1/status", ex -> sendJson(ex, StatusSummary.of(status.get())));
+        serve(AGENTS, ex -> agents(ex, status));
+        serve("/api/v1/timeline", ex -> sendJson(ex, timeline.get()));
         Map<String, Artifact> byPath = new HashMap<>();
         for (Artifact artifact : artifacts) {
             byPath.put(artifact.urlPath(), artifact);
             byPath.put(artifact.latestPath(), artifact);
         }
-        server.createContext(Artifact.PREFIX, ex -> {
+        serve(Artifact.PREFIX, ex -> {
             Artifact artifact = byPath.get(ex.getRequestURI().getPath());
             if (artifact == null || !Files.isRegularFile(artifact.file())) {
                 send(ex, 404, "text/plain; charset=utf-8", "no such artifact\n");
@@ -80,7 +82,7 @@ public final class ControllerHttpServer implements AutoCloseable {
                 }
             }
         });
-        server.createContext("/", ex -> {
+        serve("/", ex -> {
             if (!ex.getRequestURI().getPath().equals("/")) {
                 send(ex, 404, "text/plain; charset=utf-8", "not found\n");
                 return;
@@ -125,6 +127,27 @@ public final class ControllerHttpServer implements AutoCloseable {
 
     public int port() {
         return server.getAddress().getPort();
+    }
+
+    /** Everything served is read-only: anything but GET and HEAD is refused before any handler runs. */
+    private void serve(String path, HttpHandler handler) {
+        server.createContext(path, handler).getFilters().add(new Filter() {
+            @Override
+            public void doFilter(HttpExchange ex, Chain chain) throws IOException {
+                String method = ex.getRequestMethod();
+                if (method.equals("GET") || method.equals("HEAD")) {
+                    chain.doFilter(ex);
+                    return;
+                }
+                ex.getResponseHeaders().set("Allow", "GET, HEAD");
+                send(ex, 405, "text/plain; charset=utf-8", "read-only: " + method + " is not allowed\n");
+            }
+
+            @Override
+            public String description() {
+                return "GET and HEAD only";
+            }
+        });
     }
 
     private static void send(HttpExchange ex, int code, String contentType, String body) throws IOException {

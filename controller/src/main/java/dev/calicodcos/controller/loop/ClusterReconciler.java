@@ -3,6 +3,7 @@ package dev.calicodcos.controller.loop;
 import dev.calicodcos.controller.agents.AgentSource;
 import dev.calicodcos.controller.agents.WorkloadCache;
 import dev.calicodcos.controller.agents.WorkloadSource;
+import dev.calicodcos.controller.health.Readiness;
 import dev.calicodcos.controller.plan.IncrementalPlanner;
 import dev.calicodcos.controller.plan.PlanDelta;
 import dev.calicodcos.controller.plan.PlanInput;
@@ -34,6 +35,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +62,7 @@ public final class ClusterReconciler implements ReconcilePass {
     private final Duration goneGracePeriod;
     private final Optional<String> selfHost;
     private final WorkloadCache workloads;
+    private final Function<Instant, Optional<String>> fleetProblem;
     private final DisruptiveWaiters waiters = new DisruptiveWaiters();
     /** Agents changed since the last plan, carried over a read that stopped to look the workloads up first. */
     private final Set<String> carried = new HashSet<>();
@@ -84,6 +87,17 @@ public final class ClusterReconciler implements ReconcilePass {
     /** @param workloads the other frameworks' tasks on the agents, named in the events of grants for disruptive restarts */
     public ClusterReconciler(ClusterStore store, ClusterView view, SpecCodec codec, AgentSource agents, Clock clock,
                              Duration goneGracePeriod, Optional<String> selfHost, WorkloadCache workloads) {
+        this(store, view, codec, agents, clock, goneGracePeriod, selfHost, workloads, now -> Optional.empty());
+    }
+
+    /**
+     * @param fleetProblem why the leader's node-agent fleet cannot act (its Mesos subscription is down), for the
+     *                     status's ControllerReady condition
+     */
+    public ClusterReconciler(ClusterStore store, ClusterView view, SpecCodec codec, AgentSource agents, Clock clock,
+                             Duration goneGracePeriod, Optional<String> selfHost, WorkloadCache workloads,
+                             Function<Instant, Optional<String>> fleetProblem) {
+        this.fleetProblem = fleetProblem;
         this.selfHost = selfHost;
         this.workloads = workloads;
         this.store = store;
@@ -178,7 +192,10 @@ public final class ClusterReconciler implements ReconcilePass {
         return planned(world, planner.plan(input, changed));
     }
 
-    private static Planned planned(ClusterSnapshot world, PlanDelta delta) {
+    private Planned planned(ClusterSnapshot world, PlanDelta planned) {
+        Instant now = clock.instant();
+        PlanDelta delta = planned.withSummary(Readiness.withCondition(planned.summary(), fleetProblem.apply(now).stream().toList(),
+                world.statusDocument().orElse(ClusterStatus.empty()), now));
         Duration statusLater = WriteOrder.statusDueIn(world.statusDocument(), delta.summary(), STATUS_INTERVAL)
                 .filter(wait -> !wait.isZero()).orElse(null);
         return new Planned(Optional.of(delta), WriteOrder.batches(delta, world.stored(), ClusterStore.MAX_WRITES_PER_TXN, STATUS_INTERVAL),

@@ -24,9 +24,14 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <ul>
  *   <li>{@code Framework has been removed}: a new framework registers at once (no stored ID).</li>
- *   <li>{@code Framework failed over}: another scheduler took over; the loop stops for good.</li>
- *   <li>Anything else (EOF, I/O error, heartbeat timeout, refused call, ERROR): resubscribe with the same ID.</li>
+ *   <li>{@code Framework failed over}: another scheduler subscribed with our ID. Only the leader
+ *       subscribes, so that was a deposed leader inside its lease (it stops by itself): resubscribe
+ *       after the backoff and take the framework back.</li>
+ *   <li>Anything else (EOF, I/O error, heartbeat timeout, refused call, ERROR, a bug that throws):
+ *       resubscribe with the same ID.</li>
  * </ul>
+ * The loop ends only when the driver is closed: a subscription that stopped for good while this
+ * replica leads would leave the rollout without node agents and nobody noticing.
  */
 final class SubscriptionLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(SubscriptionLoop.class);
@@ -47,6 +52,7 @@ final class SubscriptionLoop implements Runnable {
     private final AtomicReference<Call> streamCall = new AtomicReference<>();
     private final CountDownLatch closed = new CountDownLatch(1);
     private final CountDownLatch finished = new CountDownLatch(1);
+    private boolean idLoaded;
 
     SubscriptionLoop(SchedulerDriverConfig config, LeaderFollowingHttp http, ObjectMapper json, EventDispatcher events,
                      HeartbeatWatchdog watchdog, TaskReconciliation reconciliation, AtomicReference<Session> session) {
@@ -63,17 +69,15 @@ final class SubscriptionLoop implements Runnable {
     @Override
     public void run() {
         try {
-            events.loadFrameworkId();
             int failures = 0;
             while (!isClosed()) {
-                Attempt attempt = subscribeOnce();
+                Attempt attempt = attempt();
                 if (attempt.ending() == Ending.CLOSED || isClosed()) {
                     break;
                 }
                 if (attempt.ending() == Ending.SUPERSEDED) {
-                    LOG.error("another scheduler took over this framework, no longer subscribing frameworkId={}",
+                    LOG.error("another scheduler took over this framework; taking it back after the backoff frameworkId={}",
                             events.frameworkId().orElse("<none>"));
-                    break;
                 }
                 if (attempt.ending() == Ending.NEW_FRAMEWORK) {
                     failures = 0;
@@ -88,10 +92,27 @@ final class SubscriptionLoop implements Runnable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            LOG.error("scheduler stream thread crashed", e);
         } finally {
             finished.countDown();
+        }
+    }
+
+    /** One subscription; a runtime failure in it (a bug, a listener that throws) ends only that one. */
+    private Attempt attempt() {
+        try {
+            if (!idLoaded) {
+                events.loadFrameworkId(); // never subscribe without it: a new framework would orphan our running tasks
+                idLoaded = true;
+            }
+            return subscribeOnce();
+        } catch (RuntimeException e) {
+            events.endReason("unexpected failure: " + e);
+            LOG.error("subscription failed unexpectedly; resubscribing", e);
+            boolean subscribed = session.getAndSet(null) != null;
+            if (subscribed) {
+                events.emit(new SchedulerEvent.Disconnected(events.endReason()));
+            }
+            return new Attempt(Ending.RETRY, subscribed);
         }
     }
 

@@ -29,6 +29,11 @@ public record PlanDelta(Optional<SpecInForce> specInForce, Map<String, AgentPlan
         plannedAgents = Set.copyOf(plannedAgents);
     }
 
+    /** The same delta with another status document. */
+    public PlanDelta withSummary(ClusterStatus status) {
+        return new PlanDelta(specInForce, plans, deletePlans, rows, deleteRows, status, plannedAgents);
+    }
+
     /** A full round's result as a delta: every plan and row, and the rows of {@code rowsBefore} it no longer keeps. */
     public static PlanDelta of(PlanResult full, Set<String> rowsBefore) {
         Map<String, AgentStatus> rows = full.status().agents();

@@ -92,6 +92,11 @@ public final class MeteredKvStore implements KvStore {
     }
 
     @Override
+    public List<String> alarms() {
+        return delegate.alarms();
+    }
+
+    @Override
     public void close() {
         delegate.close();
     }

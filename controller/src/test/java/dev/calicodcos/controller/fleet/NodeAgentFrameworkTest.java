@@ -110,6 +110,24 @@ class NodeAgentFrameworkTest {
     }
 
     @Test
+    void aLeaderWithoutASubscriptionForLongerThanTheGraceSaysWhyUntilItResubscribes() {
+        subscribe("a1");
+        java.time.Instant now = java.time.Instant.now();
+        assertThat(framework.problem(now.plusSeconds(3600))).as("subscribed").isEmpty();
+
+        framework.onEvent(new SchedulerEvent.Disconnected("HTTP 503"));
+
+        assertThat(framework.problem(java.time.Instant.now().plusSeconds(5))).as("within the grace").isEmpty();
+        assertThat(framework.problem(java.time.Instant.now().plus(NodeAgentFramework.SUBSCRIPTION_GRACE).plusSeconds(5)))
+                .hasValueSatisfying(p -> assertThat(p).startsWith("not subscribed to the Mesos master for ").contains("(HTTP 503)"));
+
+        framework.onEvent(new SchedulerEvent.Subscribed("fw", Duration.ofSeconds(15), Optional.empty()));
+        assertThat(framework.problem(java.time.Instant.now().plusSeconds(3600))).isEmpty();
+        framework.standDown();
+        assertThat(framework.problem(java.time.Instant.now().plusSeconds(3600))).as("a standby has no subscription to miss").isEmpty();
+    }
+
+    @Test
     void aLateOrDuplicatedUpdateNeverBringsBackANodeAgentThatEnded() {
         coverAll("a1");
         String first = driver.accepts.get(0).taskId();

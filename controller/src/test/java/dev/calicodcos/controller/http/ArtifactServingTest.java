@@ -42,7 +42,7 @@ class ArtifactServingTest {
         random.nextBytes(runtimeBytes);
         artifacts = NodeArtifacts.of(Files.write(dir.resolve("calico-dcos.jar"), jarBytes),
                 Files.write(dir.resolve("calico-dcos-runtime-0.1.0-linux-x64.tar.gz"), runtimeBytes));
-        server = new ControllerHttpServer(new InetSocketAddress("127.0.0.1", 0), "default", ClusterStatus::empty, List::of, () -> true,
+        server = new ControllerHttpServer(new InetSocketAddress("127.0.0.1", 0), "default", ClusterStatus::empty, List::of, List::of,
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), new ObjectMapper(), artifacts.all());
         server.start();
     }

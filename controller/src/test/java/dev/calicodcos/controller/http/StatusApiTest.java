@@ -32,13 +32,14 @@ class StatusApiTest {
     private final HttpClient client = HttpClient.newHttpClient();
     private ClusterStatus status;
     private ControllerHttpServer server;
+    private List<String> notReady = List.of();
 
     @BeforeEach
     void serve() throws IOException {
         List<AgentStatus> rows = new ArrayList<>();
         IntStream.range(0, 1_200).forEach(i -> rows.add(row("agent-%04d".formatted(i), i % 100 == 0 ? AgentPhase.FAILED : AgentPhase.READY)));
         status = Rows.status(rows);
-        server = new ControllerHttpServer(new InetSocketAddress("127.0.0.1", 0), "default", () -> status, List::of, () -> true,
+        server = new ControllerHttpServer(new InetSocketAddress("127.0.0.1", 0), "default", () -> status, List::of, () -> notReady,
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), JSON, List.of());
         server.start();
     }
@@ -46,6 +47,31 @@ class StatusApiTest {
     @AfterEach
     void stop() {
         server.close();
+    }
+
+    @Test
+    void everythingServedIsReadOnly() throws Exception {
+        for (String path : List.of("/", "/readyz", "/healthz", "/metrics", "/api/v1/status", "/api/v1/agents", "/api/v1/timeline",
+                "/artifacts/calico-dcos.jar")) {
+            for (String method : List.of("POST", "PUT", "DELETE", "PATCH")) {
+                HttpResponse<String> answer = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                        .method(method, HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+
+                assertThat(answer.statusCode()).as(method + " " + path).isEqualTo(405);
+                assertThat(answer.headers().firstValue("Allow")).contains("GET, HEAD");
+            }
+        }
+    }
+
+    @Test
+    void readyzSaysWhyTheControllerIsNotReady() throws Exception {
+        assertThat(get("/readyz").statusCode()).isEqualTo(200);
+
+        notReady = List.of("etcd alarm NOSPACE on member 8e9e05c52164694d: etcd refuses every write");
+        HttpResponse<String> answer = get("/readyz");
+
+        assertThat(answer.statusCode()).isEqualTo(503);
+        assertThat(answer.body()).isEqualTo("not ready: etcd alarm NOSPACE on member 8e9e05c52164694d: etcd refuses every write\n");
     }
 
     @Test

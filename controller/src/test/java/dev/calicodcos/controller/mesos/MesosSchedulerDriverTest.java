@@ -209,16 +209,50 @@ class MesosSchedulerDriverTest {
     }
 
     @Test
-    void stopsSubscribingWhenAnotherSchedulerTookOver() {
+    void takesTheFrameworkBackAfterTheBackoffWhenAnotherSchedulerSubscribedWithItsId() {
         start(new InMemoryFrameworkIdStore(FW), List::of);
         FakeSchedulerApi.Stream stream = master.nextStream().subscribed(FW, 60);
         awaitSubscribed();
 
         stream.send("{\"type\":\"ERROR\",\"error\":{\"message\":\"Framework failed over\"}}");
 
-        await().until(() -> !driver.running());
+        FakeSchedulerApi.Stream again = master.nextStream();
+        assertThat(again.subscribe.body().at("/framework_id/value").asText()).as("the same framework, not a new one").isEqualTo(FW);
+        again.subscribed(FW, 60);
+        await().until(() -> events.stream().filter(e -> e instanceof SchedulerEvent.Subscribed).count() == 2);
         assertThat(events).anyMatch(e -> e instanceof SchedulerEvent.Error error && error.failedOver());
-        assertThat(driver.subscribedFrameworkId()).isEmpty();
+        assertThat(driver.running()).isTrue();
+    }
+
+    @Test
+    void keepsTryingToLoadTheStoredFrameworkIdRatherThanSubscribingAsANewFramework() {
+        java.util.concurrent.atomic.AtomicInteger loads = new java.util.concurrent.atomic.AtomicInteger();
+        InMemoryFrameworkIdStore stored = new InMemoryFrameworkIdStore(FW);
+        FrameworkIdStore flaky = new FrameworkIdStore() {
+            @Override
+            public Optional<String> load() {
+                if (loads.incrementAndGet() < 3) {
+                    throw new IllegalStateException("etcd unavailable");
+                }
+                return stored.load();
+            }
+
+            @Override
+            public void save(String frameworkId) {
+                stored.save(frameworkId);
+            }
+
+            @Override
+            public void clear() {
+                stored.clear();
+            }
+        };
+        start(flaky, List::of);
+
+        FakeSchedulerApi.Stream stream = master.nextStream();
+
+        assertThat(loads.get()).isEqualTo(3);
+        assertThat(stream.subscribe.body().at("/framework_id/value").asText()).isEqualTo(FW);
     }
 
     @Test

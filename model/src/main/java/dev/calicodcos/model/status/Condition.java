@@ -13,6 +13,8 @@ public record Condition(String type, String status, String reason, String messag
     public static final String DEGRADED = "Degraded";
     public static final String PAUSED = "Paused";
     public static final String INVALID_SPEC = "InvalidSpec";
+    /** The controller can do its job: etcd takes writes, the leader is subscribed to the Mesos master. */
+    public static final String CONTROLLER_READY = "ControllerReady";
 
     @JsonIgnore
     public boolean isTrue() {
