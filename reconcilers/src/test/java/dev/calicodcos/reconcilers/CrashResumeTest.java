@@ -10,7 +10,6 @@ import static org.assertj.core.api.Assertions.fail;
 import dev.calicodcos.model.agent.ResolvedPlan;
 import dev.calicodcos.model.agent.AgentReport;
 import dev.calicodcos.model.agent.StepPhase;
-import dev.calicodcos.model.hash.StepHashes;
 import dev.calicodcos.model.spec.StepName;
 import dev.calicodcos.reconcilers.agent.StepRunner;
 import dev.calicodcos.reconcilers.step.CrashPoints;
@@ -97,25 +96,7 @@ class CrashResumeTest {
     }
 
     private String onlyCni() throws IOException {
-        return """
-                etcd:
-                  endpoints: ["http://127.0.0.1:2379"]
-                rollout:
-                  stabilityPeriod: 1s
-                etcdProxy: {enabled: false}
-                dockerClusterStore: {enabled: false}
-                libnetwork: {enabled: false}
-                node: {enabled: false}
-                cni:
-                  plugins:
-                    calico: %s
-                    calicoIpam: %s
-                """.formatted(download("calico"), download("calico-ipam"));
-    }
-
-    private String download(String name) throws IOException {
-        Path file = downloads.resolve(name);
-        Files.writeString(file, name + " v1");
-        return "{url: \"" + file.toUri() + "\", sha256: \"" + StepHashes.sha256(name + " v1") + "\"}";
+        return TestSpecs.onlyCni(TestSpecs.servedPlugin(downloads.resolve("calico"), "calico v1"),
+                TestSpecs.servedPlugin(downloads.resolve("calico-ipam"), "calico-ipam v1"), "");
     }
 }

@@ -14,6 +14,7 @@ import dev.calicodcos.model.agent.StepReport;
 import dev.calicodcos.model.hash.StepHashes;
 import dev.calicodcos.model.spec.StepName;
 import dev.calicodcos.reconcilers.TestHost;
+import dev.calicodcos.reconcilers.TestSpecs;
 import dev.calicodcos.reconcilers.agent.StepRunner;
 import com.sun.net.httpserver.HttpServer;
 import dev.calicodcos.model.agent.ResolvedPlan;
@@ -68,21 +69,7 @@ class CniReconcilerTest {
 
     /** A spec with only the cni step, its plugins served from file URLs with their checksums. */
     private String onlyCni(String calicoContent, String ipamContent, String extra) throws IOException {
-        return """
-                etcd:
-                  endpoints: ["http://127.0.0.1:2379"]
-                rollout:
-                  stabilityPeriod: 1s
-                etcdProxy: {enabled: false}
-                dockerClusterStore: {enabled: false}
-                libnetwork: {enabled: false}
-                node: {enabled: false}
-                cni:
-                  plugins:
-                    calico: %s
-                    calicoIpam: %s
-                %s
-                """.formatted(download("calico", calicoContent), download("calico-ipam", ipamContent), extra.indent(2));
+        return TestSpecs.onlyCni(download("calico", calicoContent), download("calico-ipam", ipamContent), extra);
     }
 
     private String download(String name, String content) throws IOException {

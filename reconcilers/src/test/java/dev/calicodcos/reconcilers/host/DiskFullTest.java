@@ -9,9 +9,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.calicodcos.model.agent.AgentReport;
 import dev.calicodcos.model.agent.StepPhase;
 import dev.calicodcos.model.agent.StepReport;
-import dev.calicodcos.model.hash.StepHashes;
 import dev.calicodcos.model.spec.StepName;
 import dev.calicodcos.reconcilers.TestHost;
+import dev.calicodcos.reconcilers.TestSpecs;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -84,25 +84,8 @@ class DiskFullTest {
     }
 
     private String onlyCni(String extra) throws IOException {
-        return """
-                etcd:
-                  endpoints: ["http://127.0.0.1:2379"]
-                etcdProxy: {enabled: false}
-                dockerClusterStore: {enabled: false}
-                libnetwork: {enabled: false}
-                node: {enabled: false}
-                cni:
-                  plugins:
-                    calico: %s
-                    calicoIpam: %s
-                %s
-                """.formatted(download("calico"), download("calico-ipam"), extra.indent(2));
-    }
-
-    private String download(String name) throws IOException {
-        Path file = downloads.resolve(name);
-        Files.writeString(file, name + " v1");
-        return "{url: \"" + file.toUri() + "\", sha256: \"" + StepHashes.sha256(name + " v1") + "\"}";
+        return TestSpecs.onlyCni(TestSpecs.servedPlugin(downloads.resolve("calico"), "calico v1"),
+                TestSpecs.servedPlugin(downloads.resolve("calico-ipam"), "calico-ipam v1"), extra);
     }
 
     /** Writes until the file system refuses a byte more. */
