@@ -1,5 +1,6 @@
 package dev.calicodcos.controller.plan;
 
+import dev.calicodcos.model.Redaction;
 import dev.calicodcos.model.agent.AgentPlan;
 import dev.calicodcos.model.agent.SpecInForce;
 import dev.calicodcos.model.agent.StepPhase;
@@ -318,7 +319,7 @@ public final class Planner {
     }
 
     static ClusterEvent event(PlanInput in, String reason, String agentId, String step, String message) {
-        return new ClusterEvent(in.now(), in.specRevision(), reason, agentId, step, message);
+        return new ClusterEvent(in.now(), in.specRevision(), reason, agentId, step, Redaction.text(message)); // reports may quote spec URLs
     }
 
 }

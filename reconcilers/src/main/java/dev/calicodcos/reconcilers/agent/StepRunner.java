@@ -1,5 +1,6 @@
 package dev.calicodcos.reconcilers.agent;
 
+import dev.calicodcos.model.Redaction;
 import dev.calicodcos.model.agent.AgentPlan;
 import dev.calicodcos.model.agent.ResolvedPlan;
 import dev.calicodcos.model.agent.AgentReport;
@@ -150,8 +151,9 @@ public final class StepRunner {
         outcomes.forEach((name, o) -> {
             Optional<StepReport> before = previous.map(r -> r.steps().get(name));
             Instant since = before.filter(b -> b.phase() == o.phase()).map(StepReport::since).orElse(now);
+            // a message may quote a URL from the spec: its credentials stay in the spec, never in the status
             reports.put(name, new StepReport(o.phase(), o.desiredHash(), o.observedHash(), o.reason().map(StepReason::token),
-                    o.message(), since));
+                    Redaction.text(o.message()), since));
         });
         return new AgentReport(plan.agentId(), version, revisionReached(plan, outcomes, previous), pre.facts(), blockerTexts(pre), reports, now);
     }
