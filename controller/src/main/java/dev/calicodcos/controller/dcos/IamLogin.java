@@ -21,6 +21,8 @@ import java.time.Duration;
  * token is a fresh RS256 login JWT; the answer's {@code token} is the DC/OS authentication token.
  */
 public final class IamLogin {
+    static final int MAX_ANSWER_BYTES = 64 * 1024;
+
     private static final Logger LOG = LoggerFactory.getLogger(IamLogin.class);
     private static final MediaType JSON_TYPE = MediaType.get("application/json");
     /** Well under the IAM's ten-minute limit, and tolerant of some clock skew. */
@@ -77,8 +79,25 @@ public final class IamLogin {
         }
     }
 
+    /** A login answer is a token of a few KiB: anything past {@link #MAX_ANSWER_BYTES} is not read. */
+    private static byte[] bounded(ResponseBody body) throws IOException {
+        if (body.contentLength() > MAX_ANSWER_BYTES) {
+            throw tooLarge();
+        }
+        byte[] bytes = body.byteStream().readNBytes(MAX_ANSWER_BYTES + 1);
+        if (bytes.length > MAX_ANSWER_BYTES) {
+            throw tooLarge();
+        }
+        return bytes;
+    }
+
+    private static DcosAuthException tooLarge() {
+        return new DcosAuthException(DcosAuthException.Reason.UNAVAILABLE, "DC/OS login answer is larger than "
+                + MAX_ANSWER_BYTES / 1024 + " KiB; not read");
+    }
+
     private String tokenOf(ResponseBody body) throws IOException {
-        JsonNode answer = body == null ? null : json.readTree(body.bytes());
+        JsonNode answer = body == null ? null : json.readTree(bounded(body));
         JsonNode token = answer == null ? null : answer.get("token");
         if (token == null || !token.isTextual() || token.textValue().isEmpty()) {
             throw new DcosAuthException(DcosAuthException.Reason.UNAVAILABLE, "DC/OS login answer has no token");

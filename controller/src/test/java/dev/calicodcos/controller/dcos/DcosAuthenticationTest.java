@@ -158,6 +158,14 @@ class DcosAuthenticationTest {
     }
 
     @Test
+    void aLoginAnswerLargerThanATokenIsNotReadWhole() {
+        iam.loginAnswerPadding = IamLogin.MAX_ANSWER_BYTES;
+
+        assertThatThrownBy(() -> tokens.token()).isInstanceOf(DcosAuthException.class)
+                .hasMessageStartingWith("DC/OS login answer is larger than 64 KiB; not read");
+    }
+
+    @Test
     void aRefusedLoginIsNotRetriedAndSaysWhy() {
         iam.loginStatus = 401;
 

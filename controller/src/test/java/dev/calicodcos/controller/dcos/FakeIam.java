@@ -30,6 +30,8 @@ final class FakeIam extends Dispatcher {
     final List<RecordedRequest> protectedRequests = new CopyOnWriteArrayList<>();
     final Queue<Integer> protectedStatuses = new ConcurrentLinkedQueue<>();
     volatile int loginStatus = 200;
+    /** Spaces the login answer carries after its token: a broken or hostile IAM that never stops talking. */
+    volatile int loginAnswerPadding = 0;
 
     private final String uid;
     private final PublicKey publicKey;
@@ -73,7 +75,7 @@ final class FakeIam extends Dispatcher {
                     + b64("{\"uid\":\"" + uid + "\",\"exp\":" + exp + ",\"n\":" + issuedTokens.size() + "}") + ".c2lnbmF0dXJl";
             issuedTokens.add(token);
             return new MockResponse().setHeader("Content-Type", "application/json")
-                    .setBody("{\"token\":\"" + token + "\"}");
+                    .setBody("{\"token\":\"" + token + "\"}" + " ".repeat(loginAnswerPadding));
         } catch (Exception e) {
             return new MockResponse().setResponseCode(400);
         }
