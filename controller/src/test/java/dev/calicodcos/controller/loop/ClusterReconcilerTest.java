@@ -1,6 +1,7 @@
 package dev.calicodcos.controller.loop;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.calicodcos.controller.agents.WorkloadCache;
@@ -10,11 +11,13 @@ import dev.calicodcos.controller.store.ClusterDocuments;
 import dev.calicodcos.controller.store.ClusterStore;
 import dev.calicodcos.controller.store.ClusterView;
 import dev.calicodcos.kvstore.KvStore;
+import dev.calicodcos.kvstore.StoreException;
 import dev.calicodcos.model.ClusterKeys;
 import dev.calicodcos.model.Specs;
 import dev.calicodcos.model.agent.AgentFacts;
 import dev.calicodcos.model.agent.AgentPlan;
 import dev.calicodcos.model.agent.AgentReport;
+import dev.calicodcos.model.agent.RestartGrant;
 import dev.calicodcos.model.agent.StepPhase;
 import dev.calicodcos.model.agent.StepReport;
 import dev.calicodcos.model.codec.SpecCodec;
@@ -58,6 +61,7 @@ class ClusterReconcilerTest {
     private ClusterReconciler reconciler;
     private ClusterStore store;
     private long specRevision;
+    private volatile boolean loseNextAnswer;
 
     @BeforeEach
     void start() {
@@ -65,7 +69,12 @@ class ClusterReconcilerTest {
             @Override
             public OptionalLong commit(Fence fence, List<Write> writes) {
                 commits.add(writes.stream().map(Write::key).toList());
-                return super.commit(fence, writes);
+                OptionalLong revision = super.commit(fence, writes);
+                if (loseNextAnswer) { // etcd applied it; the answer never came back (a connection reset)
+                    loseNextAnswer = false;
+                    throw new StoreException("commit: connection reset, the answer was lost", null);
+                }
+                return revision;
             }
         };
         store = new ClusterStore(recorded, documents);
@@ -114,6 +123,41 @@ class ClusterReconcilerTest {
         assertThat(writtenBy(TERM_1)).containsExactly(keys.plan("agent-7"), keys.agentStatus("agent-7"), keys.status());
         AgentPlan plan = codec.json().readValue(kv.get(keys.plan("agent-7")).orElseThrow().value(), AgentPlan.class);
         assertThat(plan.restartGrant()).as("the agent waiting for a restart got a slot").isPresent();
+    }
+
+    @Test
+    void anAmbiguousCommitIsReReadAndNoGrantIsCountedOrWrittenTwice() throws Exception {
+        writtenBy(TERM_1);
+        clock.advance(Duration.ofSeconds(1));
+        awaitingRestart("agent-7");
+        awaitingRestart("agent-8");
+        awaitingRestart("agent-9");
+        await().atMost(Duration.ofSeconds(5)).until(() -> view.snapshot().reports().size() == 3);
+
+        loseNextAnswer = true;
+        assertThatThrownBy(() -> reconciler.reconcile(TERM_1)).isInstanceOf(StoreException.class);
+        Map<String, Optional<RestartGrant>> granted = grants("agent-7", "agent-8", "agent-9");
+        assertThat(granted.values().stream().filter(Optional::isPresent)).as("etcd applied the lost commit: two grants").hasSize(2);
+
+        clock.advance(Duration.ofSeconds(1));
+        List<String> retried = writtenBy(TERM_1);
+
+        assertThat(grants("agent-7", "agent-8", "agent-9")).as("the retry counts both grants, issues none and rewrites none")
+                .isEqualTo(granted);
+        assertThat(retried).doesNotContain(keys.plan("agent-7"), keys.plan("agent-8"), keys.plan("agent-9"));
+        assertThat(status().events().stream().filter(e -> e.reason().equals("RestartGranted"))).hasSize(2);
+    }
+
+    private Map<String, Optional<RestartGrant>> grants(String... agentIds) throws java.io.IOException {
+        Map<String, Optional<RestartGrant>> out = new java.util.TreeMap<>();
+        for (String id : agentIds) {
+            out.put(id, codec.json().readValue(kv.get(keys.plan(id)).orElseThrow().value(), AgentPlan.class).restartGrant());
+        }
+        return out;
+    }
+
+    private ClusterStatus status() {
+        return store.status().orElse(ClusterStatus.empty());
     }
 
     @Test
