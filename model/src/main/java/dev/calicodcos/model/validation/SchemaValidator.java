@@ -43,7 +43,7 @@ public final class SchemaValidator {
         JsonNode schemaNode = m.getSchemaNode();
         JsonNode constraint = schemaNode != null && schemaNode.isObject() ? schemaNode.get(m.getType()) : schemaNode;
         return switch (m.getType()) {
-            case "required" -> Violation.error(DocumentPaths.child(path, m.getProperty()), "is required");
+            case "required" -> Violation.error(DocumentPaths.child(path, m.getProperty()), ownMessage(m).orElse("is required"));
             case "additionalProperties", "unevaluatedProperties" ->
                     Violation.error(DocumentPaths.child(path, m.getProperty()), "unknown field");
             case "type" -> Violation.error(path, "must be " + article(constraint) + ", not " + kind(m.getInstanceNode()));
@@ -59,6 +59,12 @@ public final class SchemaValidator {
             case "const" -> Violation.error(path, "must be " + text(constraint));
             default -> Violation.error(path, stripPath(m.getMessage()));
         };
+    }
+
+    /** The schema's own wording ({@code "message": {"required": "..."}} beside the keyword), where it has one. */
+    private static java.util.Optional<String> ownMessage(ValidationMessage m) {
+        String message = stripPath(m.getMessage());
+        return message.contains("required property") ? java.util.Optional.empty() : java.util.Optional.of(message);
     }
 
     static String path(JsonNodePath location) {
