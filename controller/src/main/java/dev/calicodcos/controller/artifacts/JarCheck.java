@@ -27,4 +27,18 @@ public final class JarCheck {
         return actual.equals(expected) ? Optional.empty()
                 : Optional.of(jar.get() + " has SHA-256 " + actual + ", not " + expected + " (--jar-sha256): a stale or damaged download; not starting");
     }
+
+    /**
+     * Empty when the runtime archive the Mesos fetcher left in the sandbox (it keeps the archive beside
+     * what it extracted) has the expected checksum; else the one line to print.
+     */
+    public static Optional<String> runtimeProblem(Path archive, String expectedSha256) {
+        String expected = expectedSha256.trim().toLowerCase(Locale.ROOT);
+        if (!java.nio.file.Files.isRegularFile(archive)) {
+            return Optional.of("--runtime-sha256 " + expected + " was given, but there is no " + archive + " to check");
+        }
+        String actual = Artifact.sha256(archive);
+        return actual.equals(expected) ? Optional.empty()
+                : Optional.of(archive + " has SHA-256 " + actual + ", not " + expected + " (--runtime-sha256): a stale or damaged download; not starting");
+    }
 }

@@ -1,6 +1,7 @@
 package dev.calicodcos.controller.cli;
 
 import dev.calicodcos.controller.artifacts.JarCheck;
+import dev.calicodcos.controller.artifacts.NodeArtifacts;
 import dev.calicodcos.kvstore.KvStore;
 import dev.calicodcos.reconcilers.agent.NodeAgent;
 import dev.calicodcos.reconcilers.agent.NodeAgentConfig;
@@ -31,15 +32,22 @@ final class NodeCommand extends EtcdCommand {
             "the controller passes its jar's, so a stale or damaged download never runs."})
     String jarSha256;
 
+    @Option(names = "--runtime-sha256", description = {"Refuse to start (exit " + ExitCode.WRONG_JAR + ") unless the Java runtime archive",
+            "(--runtime-archive) has this SHA-256; the controller passes its runtime's."})
+    String runtimeSha256;
+
+    @Option(names = "--runtime-archive", defaultValue = NodeArtifacts.RUNTIME_NAME,
+            description = "The runtime archive the Mesos fetcher left in the sandbox (default ${DEFAULT-VALUE}).")
+    Path runtimeArchive;
+
     @Override
     public Integer call() throws Exception {
-        if (jarSha256 != null) {
-            Optional<String> problem = JarCheck.problem(JarLocation.of(NodeCommand.class), jarSha256);
-            if (problem.isPresent()) {
-                err().println("error: " + problem.get());
-                err().flush();
-                return ExitCode.WRONG_JAR;
-            }
+        Optional<String> problem = Optional.ofNullable(jarSha256).flatMap(sha -> JarCheck.problem(JarLocation.of(NodeCommand.class), sha))
+                .or(() -> Optional.ofNullable(runtimeSha256).flatMap(sha -> JarCheck.runtimeProblem(runtimeArchive, sha)));
+        if (problem.isPresent()) {
+            err().println("error: " + problem.get());
+            err().flush();
+            return ExitCode.WRONG_JAR;
         }
         Logging.forLongRunningCommand();
         String name = nodeName != null ? nodeName : NodeAgentFactory.defaultNodeName(hostRoot, System.getenv());

@@ -60,7 +60,7 @@ public record NodeAgentTaskFactory(String release, FetchedArtifact runtime, Fetc
     public TaskLaunch launch(Offer offer, String agentId, long sequence) {
         List<String> argv = new ArrayList<>(List.of(JAVA, "-Xmx" + Math.max(64, (int) (memMb * 0.5)) + "m",
                 "-XX:+ExitOnOutOfMemoryError", "-jar", NodeArtifacts.JAR_NAME, "node", "--agent-id", agentId,
-                "--jar-sha256", jar.sha256()));
+                "--jar-sha256", jar.sha256(), "--runtime-sha256", runtime.sha256(), "--runtime-archive", archiveName(runtime.url())));
         argv.addAll(nodeArgs);
         CommandSpec command = CommandSpec.exec(JAVA, argv)
                 .withUris(List.of(FetchUri.archive(runtime.url(), true),
@@ -72,6 +72,12 @@ public record NodeAgentTaskFactory(String release, FetchedArtifact runtime, Fetc
         labels.put(RUNTIME_SHA256_LABEL, runtime.sha256());
         return new TaskLaunch("calico-node-agent", NodeAgentTask.taskId(agentId, version(), sequence), agentId,
                 List.of(take(offer, "cpus", cpus), take(offer, "mem", memMb)), command, labels, Optional.of(Duration.ofSeconds(30)));
+    }
+
+    /** The file name the Mesos fetcher gives a download: the URL's last path segment. */
+    private static String archiveName(String url) {
+        String path = java.net.URI.create(url).getPath();
+        return path.substring(path.lastIndexOf('/') + 1);
     }
 
     private static Resource take(Offer offer, String name, double amount) {

@@ -20,4 +20,18 @@ class NodeCommandJarCheckTest {
         assertThat(run.err().lines()).hasSize(1);
         assertThat(run.out()).isEmpty();
     }
+
+    @Test
+    void aRuntimeArchiveWithAnotherChecksumIsRefusedBeforeAnythingElse(@org.junit.jupiter.api.io.TempDir java.nio.file.Path sandbox)
+            throws java.io.IOException {
+        java.nio.file.Path archive = java.nio.file.Files.writeString(sandbox.resolve("calico-dcos-runtime.tar.gz"), "damaged");
+
+        Cli.Run run = cli.run("node", "--agent-id", "a1", "--runtime-sha256", "b".repeat(64), "--runtime-archive", archive.toString(),
+                "--etcd-endpoints", "http://127.0.0.1:1");
+
+        assertThat(run.exitCode()).isEqualTo(ExitCode.WRONG_JAR);
+        assertThat(run.err()).isEqualTo("error: " + archive + " has SHA-256 "
+                + dev.calicodcos.model.hash.StepHashes.sha256("damaged") + ", not " + "b".repeat(64)
+                + " (--runtime-sha256): a stale or damaged download; not starting\n");
+    }
 }

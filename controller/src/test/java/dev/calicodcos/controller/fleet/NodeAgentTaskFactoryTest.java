@@ -38,7 +38,8 @@ class NodeAgentTaskFactoryTest {
         assertThat(task.command().value()).isEqualTo("calico-dcos-runtime/bin/java");
         assertThat(task.command().arguments().get(0)).isEqualTo("calico-dcos-runtime/bin/java");
         assertThat(task.command().arguments()).containsSubsequence("-jar", "calico-dcos.jar", "node", "--agent-id", "a1",
-                "--jar-sha256", JAR_SHA, "--etcd-endpoints", "http://e:2379");
+                "--jar-sha256", JAR_SHA, "--runtime-sha256", RUNTIME_SHA, "--runtime-archive", "calico-dcos-runtime.tar.gz",
+                "--etcd-endpoints", "http://e:2379");
         assertThat(String.join(" ", task.command().arguments())).doesNotContain("/opt/mesosphere");
     }
 

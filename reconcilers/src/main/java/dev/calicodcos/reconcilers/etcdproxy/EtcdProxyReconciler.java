@@ -4,6 +4,7 @@ import dev.calicodcos.model.agent.StepReason;
 import dev.calicodcos.model.hash.StepHashes;
 import dev.calicodcos.model.spec.CalicoClusterSpec;
 import dev.calicodcos.model.spec.EtcdBinary;
+import dev.calicodcos.model.spec.PublishedChecksums;
 import dev.calicodcos.model.spec.EtcdProxyStep;
 import dev.calicodcos.model.spec.Resources;
 import dev.calicodcos.model.spec.StepName;
@@ -332,9 +333,10 @@ public final class EtcdProxyReconciler implements StepReconciler {
         }
         byte[] fetched = downloads.fetch(binary.url());
         String actual = StepHashes.sha256(fetched);
-        if (binary.sha256().isPresent() && !binary.sha256().get().equals(actual)) {
-            throw new StepFailure(StepReason.CHECKSUM_MISMATCH, binary.url() + " has sha256 " + actual + " but the spec expects "
-                    + binary.sha256().get());
+        Optional<String> expected = binary.sha256().or(() -> PublishedChecksums.of(binary.url()));
+        if (expected.isPresent() && !expected.get().equals(actual)) {
+            throw new StepFailure(StepReason.CHECKSUM_MISMATCH, binary.url() + " has sha256 " + actual + " but "
+                    + (binary.sha256().isPresent() ? "the spec expects " : "etcd published ") + expected.get());
         }
         byte[] executable = tarball ? TarGz.member(fetched, "etcd") : fetched;
         String dir = binary.path().substring(0, binary.path().lastIndexOf('/'));

@@ -117,6 +117,23 @@ class EtcdProxyStepTest {
     }
 
     @Test
+    void theDefaultEtcdReleaseIsCheckedAgainstItsPublishedChecksumThoughTheSpecPinsNone() throws IOException {
+        Files.delete(root.resolve("opt/calico-dcos/bin/etcd"));
+        List<String> fetched = new java.util.ArrayList<>();
+        EtcdProxyReconciler step = new EtcdProxyReconciler(files, services, network, url -> {
+            fetched.add(url);
+            return "a tampered tarball".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }, name -> List.of(), (endpoint, mode) -> Optional.empty(),
+                new RestartGate(files, services, clock, CrashPoints.NONE, new DisruptionLog(files, clock)), clock, CrashPoints.NONE);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> step.reconcile(context(SPEC_A)))
+                .isInstanceOfSatisfying(StepFailure.class, f -> assertThat(f.reason()).isEqualTo(StepReason.CHECKSUM_MISMATCH))
+                .hasMessageEndingWith("but etcd published f0c53075564c1b98f5e6b1c009dd5c55b911fae1fe4993913246e8d2c8976651");
+        assertThat(fetched).containsExactly("https://github.com/etcd-io/etcd/releases/download/v3.4.23/etcd-v3.4.23-linux-amd64.tar.gz");
+        assertThat(Files.exists(root.resolve("opt/calico-dcos/bin/etcd"))).as("nothing installed").isFalse();
+    }
+
+    @Test
     void aFirstInstallWritesTheUnitReloadsEnablesAndStartsItWithoutAGrant() throws IOException {
         StepOutcome first = step().reconcile(context(SPEC_A));
 
