@@ -226,6 +226,16 @@ public final class IncrementalPlanner {
                 }
                 updateWaiting(agentId, in);
             }
+            // A grant that waits for its drain may be released by a newer workload listing: look at each (a few, within the budget).
+            Map<String, RestartGrant> drained = new TreeMap<>();
+            for (Map.Entry<String, RestartGrant> held : List.copyOf(grants.entrySet())) {
+                RestartGrant now = Drains.kept(held.getValue(), held.getKey(), in.workloads(), in.now());
+                if (!now.equals(held.getValue())) {
+                    grants.put(held.getKey(), now);
+                    drained.put(held.getKey(), now);
+                    kept.add(held.getKey());
+                }
+            }
             Map<String, RestartGrant> issued = new LinkedHashMap<>();
             int max = in.cluster().spec().rollout().maxConcurrentRestarts();
             if (!paused && !rollout.halted() && in.invalidSpec().isEmpty()) {
@@ -240,14 +250,14 @@ public final class IncrementalPlanner {
                     }
                 }
                 for (RestartBudget.Candidate candidate : next) {
-                    RestartGrant grant = new RestartGrant(candidate.step(), candidate.report().desiredHash(), in.now());
+                    RestartGrant grant = Drains.issue(in.cluster().spec().rollout(), candidate, in.now());
                     grants.put(candidate.agentId(), grant);
                     issued.put(candidate.agentId(), grant);
                     kept.add(candidate.agentId()); // a candidate is selected, so kept
                     updateWaiting(candidate.agentId(), in);
                 }
             }
-            Planner.grantEvents(in, new RestartBudget.Allocation(grants, issued, released), events);
+            Planner.grantEvents(in, new RestartBudget.Allocation(grants, issued, released, drained), events);
 
             Map<String, AgentPlan> putPlans = new TreeMap<>();
             for (String agentId : new TreeSet<>(kept)) {
