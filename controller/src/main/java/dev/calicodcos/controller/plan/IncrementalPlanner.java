@@ -171,7 +171,7 @@ public final class IncrementalPlanner {
             touched.addAll(goneSince.keySet());
             touched.addAll(deselected);
             touched.forEach(agentId -> remember(agentId, in)); // what etcd holds now is what the full planner starts from
-            List<ClusterEvent> events = new ArrayList<>();
+            List<ClusterEvent> events = new ArrayList<>(in.notes());
 
             Set<String> deletePlans = new HashSet<>();
             Map<String, Instant> stillGone = new HashMap<>();

@@ -51,7 +51,7 @@ public final class Planner {
         CalicoClusterSpec spec = in.cluster().spec();
         ClusterStatus previous = in.previous();
         Map<StepName, String> stepHashes = hashes.of(spec);
-        List<ClusterEvent> events = new ArrayList<>();
+        List<ClusterEvent> events = new ArrayList<>(in.notes());
         specEvents(in, stepHashes, events);
 
         Map<String, AgentView> listed = new TreeMap<>();
@@ -289,7 +289,7 @@ public final class Planner {
     static void grantEvents(PlanInput in, RestartBudget.Allocation allocation, List<ClusterEvent> events) {
         allocation.released().forEach((agentId, grant) -> events.add(event(in, "RestartReleased", agentId, grant.step().id(),
                 "restart slot released")));
-        allocation.drained().forEach((agentId, grant) -> events.add(event(in, "DrainEnded", agentId, grant.step().id(),
+        allocation.drained().forEach((agentId, grant) -> events.add(event(in, "DrainReleased", agentId, grant.step().id(),
                 "no task the restart stops runs on the agent any more (the Mesos master's listing at " + in.workloads().listedAt()
                         + "): it may restart now")));
         allocation.issued().forEach((agentId, grant) -> events.add(event(in, "RestartGranted", agentId, grant.step().id(),

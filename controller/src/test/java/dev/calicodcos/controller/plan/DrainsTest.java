@@ -113,7 +113,7 @@ class DrainsTest {
         world.round();
         AgentPlan plan = world.plans.get("a1");
         assertThat(plan.restartGrant()).contains(granted.withNotBefore(released));
-        assertThat(event(world, "DrainEnded").agentId()).isEqualTo("a1");
+        assertThat(event(world, "DrainReleased").agentId()).isEqualTo("a1");
     }
 
     private static ClusterEvent event(PlannerFixtures world, String reason) {
