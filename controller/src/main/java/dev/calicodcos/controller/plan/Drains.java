@@ -2,11 +2,11 @@ package dev.calicodcos.controller.plan;
 
 import dev.calicodcos.model.agent.AgentReport;
 import dev.calicodcos.model.agent.RestartGrant;
+import dev.calicodcos.model.codec.Durations;
 import dev.calicodcos.model.spec.Rollout;
 import dev.calicodcos.model.spec.StepName;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * {@code rollout.drain} in the planner. A grant for a restart that stops tasks (Docker without
@@ -39,15 +39,39 @@ final class Drains {
     }
 
     /**
-     * A grant kept from the last round: released ({@code notBefore = now}) while it still waits and a
-     * listing taken after it was granted shows no running task the restart would stop; otherwise as is.
+     * A grant kept from the last round, while it still waits: released ({@code notBefore = now}) once a
+     * listing taken after it was granted shows no running task the restart would stop, or once
+     * {@code rollout.drain} is off; brought forward when {@code drain.timeout} was shortened. Otherwise as is.
      */
-    static RestartGrant kept(RestartGrant grant, String agentId, Workloads workloads, Instant now) {
-        if (!grant.waitsAt(now) || !workloads.listedAt().isAfter(grant.grantedAt())) {
+    static RestartGrant kept(RestartGrant grant, String agentId, Rollout rollout, Workloads workloads, Instant now) {
+        if (!grant.waitsAt(now)) {
             return grant;
         }
-        Optional<List<Workload>> tasks = workloads.on(agentId);
-        return tasks.filter(t -> noneStopped(grant.step(), t)).isPresent() ? grant.withNotBefore(now) : grant;
+        Instant latest = grant.grantedAt().plus(rollout.drain().timeout());
+        if (!rollout.drain().enabled() || !latest.isAfter(now) || noneLeft(grant, agentId, workloads)) {
+            return grant.withNotBefore(now);
+        }
+        return latest.isBefore(grant.notBefore().orElseThrow()) ? grant.withNotBefore(latest) : grant;
+    }
+
+    /** Why {@link #kept} changed {@code grant} (as it is now), for its {@code DrainReleased} event. */
+    static String why(RestartGrant grant, String agentId, Rollout rollout, Workloads workloads, Instant now) {
+        if (!rollout.drain().enabled()) {
+            return "rollout.drain is off now: it may restart now";
+        }
+        if (grant.waitsAt(now)) {
+            return "rollout.drain.timeout is " + Durations.format(rollout.drain().timeout()) + " now: it waits until "
+                    + grant.notBefore().orElseThrow();
+        }
+        return noneLeft(grant, agentId, workloads)
+                ? "no task the restart stops runs on the agent any more (the Mesos master's listing at " + workloads.listedAt()
+                        + "): it may restart now"
+                : "rollout.drain.timeout is " + Durations.format(rollout.drain().timeout()) + " now, over since the grant: it may restart now";
+    }
+
+    private static boolean noneLeft(RestartGrant grant, String agentId, Workloads workloads) {
+        return workloads.listedAt().isAfter(grant.grantedAt())
+                && workloads.on(agentId).filter(tasks -> noneStopped(grant.step(), tasks)).isPresent();
     }
 
     private static boolean noneStopped(StepName step, List<Workload> tasks) {
@@ -59,7 +83,7 @@ final class Drains {
     /** The drain part of a grant's event, starting with {@code "; "}, or nothing. */
     static String describe(RestartGrant grant, Rollout rollout) {
         return grant.notBefore().map(at -> "; drains until " + at + " (rollout.drain.timeout "
-                + dev.calicodcos.model.codec.Durations.format(rollout.drain().timeout()) + "): the machine is put in the"
+                + Durations.format(rollout.drain().timeout()) + "): the machine is put in the"
                 + " Mesos maintenance schedule").orElse("");
     }
 }

@@ -29,7 +29,8 @@ import java.util.TreeSet;
 /**
  * The {@link Planner} at the cost of what changed. It remembers the last round (rows, plans, grants,
  * counts, and the agents waiting for a restart slot in the order they get one), and when only some
- * agents' reports, plans or rows changed it re-plans those agents and the budget: O(changed · log N)
+ * agents' reports, plans or rows changed it re-plans those agents and the budget (and the grants waiting for
+ * their drain, which a new workload listing may release): O(changed · log N)
  * instead of O(N). Anything that concerns every agent (the spec, the control key, the agent list,
  * the first round, {@link #forget}) makes it plan everyone with the {@code Planner} itself.
  *
@@ -226,10 +227,11 @@ public final class IncrementalPlanner {
                 }
                 updateWaiting(agentId, in);
             }
-            // A grant that waits for its drain may be released by a newer workload listing: look at each (a few, within the budget).
+            // A grant that waits for its drain may be released by a newer workload listing, whoever changed: look at
+            // every grant (they are within the budget, a few).
             Map<String, RestartGrant> drained = new TreeMap<>();
             for (Map.Entry<String, RestartGrant> held : List.copyOf(grants.entrySet())) {
-                RestartGrant now = Drains.kept(held.getValue(), held.getKey(), in.workloads(), in.now());
+                RestartGrant now = Drains.kept(held.getValue(), held.getKey(), in.cluster().spec().rollout(), in.workloads(), in.now());
                 if (!now.equals(held.getValue())) {
                     grants.put(held.getKey(), now);
                     drained.put(held.getKey(), now);

@@ -95,7 +95,7 @@ public final class Planner {
         RestartBudget.Allocation allocation = RestartBudget.allocate(spec.rollout().maxConcurrentRestarts(),
                 !paused && !rollout.halted() && in.invalidSpec().isEmpty(), remaining, in.reports(), selected, in.specRevision(),
                 unhealthy(failed, rollout, selected), order::mayTakeSlot, c -> Drains.issue(spec.rollout(), c, in.now()),
-                (agentId, grant) -> Drains.kept(grant, agentId, in.workloads(), in.now()));
+                (agentId, grant) -> Drains.kept(grant, agentId, spec.rollout(), in.workloads(), in.now()));
         grantEvents(in, allocation, events);
 
         Map<String, AgentPlan> plans = new TreeMap<>();
@@ -290,8 +290,7 @@ public final class Planner {
         allocation.released().forEach((agentId, grant) -> events.add(event(in, "RestartReleased", agentId, grant.step().id(),
                 "restart slot released")));
         allocation.drained().forEach((agentId, grant) -> events.add(event(in, "DrainReleased", agentId, grant.step().id(),
-                "no task the restart stops runs on the agent any more (the Mesos master's listing at " + in.workloads().listedAt()
-                        + "): it may restart now")));
+                Drains.why(grant, agentId, in.cluster().spec().rollout(), in.workloads(), in.now()))));
         allocation.issued().forEach((agentId, grant) -> events.add(event(in, "RestartGranted", agentId, grant.step().id(),
                 "may restart for " + grant.step().id() + " at " + shortHash(grant.desiredHash())
                         + " (spec revision " + in.specRevision() + ")"

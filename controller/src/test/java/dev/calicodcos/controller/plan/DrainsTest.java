@@ -76,7 +76,7 @@ class DrainsTest {
                                 ? Workload.Containerizer.DOCKER : Workload.Containerizer.MESOS)).toList()));
         Instant now = T.plusSeconds(30);
 
-        RestartGrant after = Drains.kept(grant, "a1", workloads, now);
+        RestartGrant after = Drains.kept(grant, "a1", ON, workloads, now);
 
         assertThat(after).isEqualTo(released ? grant.withNotBefore(now) : grant);
     }
@@ -87,8 +87,26 @@ class DrainsTest {
         RestartGrant plain = new RestartGrant(StepName.CNI, "h1", T);
         RestartGrant due = new RestartGrant(StepName.CNI, "h1", T, Optional.of(T.plusSeconds(120)));
 
-        assertThat(Drains.kept(plain, "a1", empty, T.plusSeconds(201))).isSameAs(plain);
-        assertThat(Drains.kept(due, "a1", empty, T.plusSeconds(201))).isSameAs(due);
+        assertThat(Drains.kept(plain, "a1", ON, empty, T.plusSeconds(201))).isSameAs(plain);
+        assertThat(Drains.kept(due, "a1", ON, empty, T.plusSeconds(201))).isSameAs(due);
+    }
+
+    @Test
+    void turningDrainOffReleasesAWaitingGrantAndAShorterTimeoutBringsItForward() {
+        RestartGrant waiting = new RestartGrant(StepName.DOCKER_CLUSTER_STORE, "h1", T, Optional.of(T.plusSeconds(600)));
+        Workloads busy = Workloads.listed(T.plusSeconds(5), Map.of("a1", List.of(new Workload("marathon", true, "web",
+                Workload.Containerizer.DOCKER))));
+        Instant now = T.plusSeconds(30);
+
+        RestartGrant off = Drains.kept(waiting, "a1", OFF, busy, now);
+        RestartGrant shorter = Drains.kept(waiting, "a1", ON, busy, now);
+        RestartGrant over = Drains.kept(waiting, "a1", ON, busy, T.plusSeconds(121));
+
+        assertThat(off.notBefore()).contains(now);
+        assertThat(Drains.why(off, "a1", OFF, busy, now)).isEqualTo("rollout.drain is off now: it may restart now");
+        assertThat(shorter.notBefore()).contains(T.plusSeconds(120));
+        assertThat(Drains.why(shorter, "a1", ON, busy, now)).isEqualTo("rollout.drain.timeout is 2m now: it waits until " + T.plusSeconds(120));
+        assertThat(over.notBefore()).contains(T.plusSeconds(121));
     }
 
     @Test
