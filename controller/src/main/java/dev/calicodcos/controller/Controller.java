@@ -12,6 +12,8 @@ import dev.calicodcos.controller.health.Readiness;
 import dev.calicodcos.controller.http.ControllerHttpServer;
 import dev.calicodcos.controller.http.RolloutTimeline;
 import dev.calicodcos.controller.loop.ClusterReconciler;
+import dev.calicodcos.controller.maintenance.MaintenanceDrains;
+import dev.calicodcos.controller.maintenance.MaintenanceSchedule;
 import dev.calicodcos.controller.loop.PassResult;
 import dev.calicodcos.controller.loop.ReconcileLoop;
 import dev.calicodcos.controller.store.ClusterDocuments;
@@ -74,8 +76,8 @@ public final class Controller implements AutoCloseable {
     /** The last pass's result, for the gauges; null before the first pass. */
     private volatile PassResult lastPass;
 
-    private Controller(Settings settings, Client etcd, AgentSource agentSource, WorkloadSource workloads, FleetFactory fleets,
-                       Clock clock, PrometheusMeterRegistry registry) {
+    private Controller(Settings settings, Client etcd, AgentSource agentSource, WorkloadSource workloads, MaintenanceSchedule maintenance,
+                       FleetFactory fleets, Clock clock, PrometheusMeterRegistry registry) {
         SpecCodec codec = new SpecCodec();
         KvStore kv = new MeteredKvStore(new EtcdKvStore(etcd, Duration.ofSeconds(10)), registry);
         ClusterStore store = new ClusterStore(kv, new ClusterDocuments(settings.keys(), codec));
@@ -87,7 +89,8 @@ public final class Controller implements AutoCloseable {
         // reads) is made with a trigger that reaches the loop through this controller.
         ClusterView view = new ClusterView(store, this::trigger);
         ClusterReconciler reconciler = new ClusterReconciler(store, view, codec, agents, clock, settings.goneGracePeriod(),
-                settings.selfHost(), new WorkloadCache(workloads, WorkloadCache.REFRESH), fleet::problem);
+                settings.selfHost(), new WorkloadCache(workloads, WorkloadCache.REFRESH),
+                Optional.of(new MaintenanceDrains(maintenance, kv, settings.keys().drainedMachines(), codec.json())), fleet::problem);
         loop = new ReconcileLoop(reconciler, election, settings.resync(), registry, pass -> {
             lastPass = pass;
             fleet.setDesired(pass.plannedAgents());
@@ -125,7 +128,13 @@ public final class Controller implements AutoCloseable {
     /** @param workloads the other frameworks' tasks on the agents, looked up while an agent waits for a disruptive restart */
     public static Controller start(Settings settings, Client etcd, AgentSource agents, WorkloadSource workloads, FleetFactory fleets,
                                    Clock clock, PrometheusMeterRegistry registry) {
-        return new Controller(settings, etcd, agents, workloads, fleets, clock, registry);
+        return start(settings, etcd, agents, workloads, MaintenanceSchedule.NONE, fleets, clock, registry);
+    }
+
+    /** @param maintenance the master's maintenance schedule, where {@code rollout.drain} puts the machines it drains */
+    public static Controller start(Settings settings, Client etcd, AgentSource agents, WorkloadSource workloads,
+                                   MaintenanceSchedule maintenance, FleetFactory fleets, Clock clock, PrometheusMeterRegistry registry) {
+        return new Controller(settings, etcd, agents, workloads, maintenance, fleets, clock, registry);
     }
 
     private final ReconcileLoop loop;

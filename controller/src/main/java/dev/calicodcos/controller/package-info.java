@@ -3,7 +3,8 @@
  * {@link dev.calicodcos.controller.Controller} wires one replica: leader election ({@code election}), the etcd stores
  * ({@code store}), the watches and the reconcile loop ({@code loop}) around the pure planner ({@code plan}), the
  * agent list ({@code agents}) from the Mesos master ({@code mesos}; DC/OS login in {@code dcos}), the node-agent
- * framework ({@code fleet}) and the files it serves ({@code artifacts}), and the HTTP server ({@code http}).
+ * framework ({@code fleet}) and the files it serves ({@code artifacts}), the Mesos maintenance schedule for
+ * {@code rollout.drain} ({@code maintenance}), and the HTTP server ({@code http}).
  * {@code cli} is the jar's command line.
  *
  * <p>May depend on {@code model}, {@code kvstore} (the etcd port, its jetcd adapter and clients), {@code reconcilers}

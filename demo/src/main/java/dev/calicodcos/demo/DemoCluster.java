@@ -7,6 +7,7 @@ import dev.calicodcos.controller.agents.MesosWorkloadSource;
 import dev.calicodcos.controller.artifacts.NodeArtifacts;
 import dev.calicodcos.controller.fleet.MesosFleet;
 import dev.calicodcos.controller.fleet.NodeAgentTaskFactory;
+import dev.calicodcos.controller.maintenance.MesosMaintenanceSchedule;
 import dev.calicodcos.controller.mesos.HttpMesosMaster;
 import dev.calicodcos.controller.mesos.MasterClientConfig;
 import dev.calicodcos.controller.mesos.MasterEndpoint;
@@ -174,7 +175,8 @@ public final class DemoCluster implements AutoCloseable {
                 Duration.ofSeconds(3), "demo-" + controllers.size(), new InetSocketAddress("127.0.0.1", port), artifacts.all());
         HttpMesosMaster mesos = new HttpMesosMaster(http, MasterClientConfig.defaults(master), json);
         Controller controller = Controller.start(settings, EtcdClients.connect(EtcdOptions.plain(etcd.endpoint())),
-                new MesosAgentSource(mesos), new MesosWorkloadSource(mesos, "calico-dcos-demo"), fleet.factory(),
+                new MesosAgentSource(mesos), new MesosWorkloadSource(mesos, "calico-dcos-demo"), new MesosMaintenanceSchedule(mesos, json),
+                fleet.factory(),
                 Clock.systemUTC(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         controllers.add(controller);
         parts.add(0, controller);

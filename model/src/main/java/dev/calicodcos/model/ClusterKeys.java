@@ -36,6 +36,11 @@ public record ClusterKeys(String prefix, String cluster) {
         return clusterRoot() + "/control";
     }
 
+    /** The machines the leader put in the Mesos maintenance schedule for {@code rollout.drain}, so a new leader can take them out. */
+    public String drainedMachines() {
+        return clusterRoot() + "/drained-machines";
+    }
+
     public String agentsPrefix() {
         return clusterRoot() + "/agents/";
     }

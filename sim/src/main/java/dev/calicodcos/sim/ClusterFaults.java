@@ -90,7 +90,16 @@ public interface ClusterFaults {
      * @return the task ID
      * @throws IllegalArgumentException when there is no such agent
      */
-    String runWorkload(String agent, String framework, String taskName, Containerizer containerizer);
+    default String runWorkload(String agent, String framework, String taskName, Containerizer containerizer) {
+        return runWorkload(agent, framework, taskName, containerizer, false);
+    }
+
+    /**
+     * As {@link #runWorkload(String, String, String, Containerizer)}; with {@code honoursMaintenance} its framework reacts
+     * to maintenance: the task ends ({@code TASK_KILLED}) once the agent's machine is in a maintenance window that has
+     * started (the schedule of {@code /master/maintenance/schedule}); other workloads stay.
+     */
+    String runWorkload(String agent, String framework, String taskName, Containerizer containerizer, boolean honoursMaintenance);
 
     /** The workload ends ({@code TASK_KILLED}) and leaves the master's lists. */
     boolean stopWorkload(String taskId);

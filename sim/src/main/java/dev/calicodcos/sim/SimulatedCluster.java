@@ -390,10 +390,11 @@ public final class SimulatedCluster implements AutoCloseable {
         }
 
         @Override
-        public String runWorkload(String key, String framework, String taskName, Containerizer containerizer) {
+        public String runWorkload(String key, String framework, String taskName, Containerizer containerizer, boolean honoursMaintenance) {
             SimAgent agent = findAgent(key).orElseThrow(() -> new IllegalArgumentException("no agent " + key));
             return master.runWorkload(agent.id(), framework, taskName, containerizer == Containerizer.DOCKER
-                    ? org.apache.mesos.v1.Protos.ContainerInfo.Type.DOCKER : org.apache.mesos.v1.Protos.ContainerInfo.Type.MESOS);
+                    ? org.apache.mesos.v1.Protos.ContainerInfo.Type.DOCKER : org.apache.mesos.v1.Protos.ContainerInfo.Type.MESOS,
+                    honoursMaintenance);
         }
 
         @Override

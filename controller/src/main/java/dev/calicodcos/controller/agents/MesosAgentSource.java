@@ -28,6 +28,6 @@ public final class MesosAgentSource implements AgentSource {
         } else {
             roles.add("*");
         }
-        return new AgentView(agent.id(), agent.hostname(), roles, agent.attributes(), agent.active());
+        return new AgentView(agent.id(), agent.hostname(), roles, agent.attributes(), agent.active(), agent.ip());
     }
 }

@@ -14,6 +14,7 @@ import dev.calicodcos.controller.fleet.MesosFleet;
 import dev.calicodcos.controller.fleet.FleetFactory;
 import dev.calicodcos.controller.fleet.NodeAgentFleet;
 import dev.calicodcos.controller.fleet.NodeAgentTaskFactory;
+import dev.calicodcos.controller.maintenance.MesosMaintenanceSchedule;
 import dev.calicodcos.controller.mesos.HttpMesosMaster;
 import dev.calicodcos.controller.mesos.MasterClientConfig;
 import dev.calicodcos.controller.mesos.MasterEndpoint;
@@ -147,7 +148,8 @@ final class ControllerCommand extends EtcdCommand {
                 Durations.parse(goneGrace), Durations.parse(leaseTtl), advertise, new InetSocketAddress(httpAddress, httpPort), served,
                 Optional.ofNullable(selfHost).filter(h -> !h.isBlank()));
         try (Controller controller = Controller.start(settings, EtcdClients.connect(etcd.etcd()), new MesosAgentSource(master),
-                new MesosWorkloadSource(master, frameworkName), fleets, Clock.systemUTC(), registry)) {
+                new MesosWorkloadSource(master, frameworkName), new MesosMaintenanceSchedule(master, json), fleets, Clock.systemUTC(),
+                registry)) {
             out().println("controller for calicocluster/" + etcd.cluster + " serving http://" + httpAddress + ":" + controller.httpPort() + "/");
             out().flush();
             CountDownLatch stop = new CountDownLatch(1);

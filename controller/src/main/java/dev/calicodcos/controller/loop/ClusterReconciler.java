@@ -4,6 +4,8 @@ import dev.calicodcos.controller.agents.AgentSource;
 import dev.calicodcos.controller.agents.WorkloadCache;
 import dev.calicodcos.controller.agents.WorkloadSource;
 import dev.calicodcos.controller.health.Readiness;
+import dev.calicodcos.controller.maintenance.Machine;
+import dev.calicodcos.controller.maintenance.MaintenanceDrains;
 import dev.calicodcos.controller.plan.IncrementalPlanner;
 import dev.calicodcos.controller.plan.PlanDelta;
 import dev.calicodcos.controller.plan.PlanInput;
@@ -21,6 +23,7 @@ import dev.calicodcos.model.agent.SpecInForce;
 import dev.calicodcos.model.codec.SpecCodec;
 import dev.calicodcos.model.spec.CalicoCluster;
 import dev.calicodcos.model.spec.Metadata;
+import dev.calicodcos.model.status.ClusterEvent;
 import dev.calicodcos.model.status.ClusterStatus;
 import dev.calicodcos.model.status.Condition;
 import dev.calicodcos.model.validation.Problem;
@@ -29,6 +32,8 @@ import dev.calicodcos.model.validation.SpecReader;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +50,8 @@ import org.slf4j.LoggerFactory;
  * what changed, in transactions fenced by leadership, releases before grants. While an agent waits for
  * a Docker or Mesos agent restart, the workloads its grant would name are looked up first (at most
  * every {@link WorkloadCache#REFRESH}), outside the view, so the watch and the status page go on meanwhile.
+ * After the write, the machines of agents holding a drain grant are put in the Mesos maintenance
+ * schedule or taken out ({@link MaintenanceDrains}); what that did is an event of the next round.
  */
 public final class ClusterReconciler implements ReconcilePass {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterReconciler.class);
@@ -64,6 +71,9 @@ public final class ClusterReconciler implements ReconcilePass {
     private final WorkloadCache workloads;
     private final Function<Instant, Optional<String>> fleetProblem;
     private final DisruptiveWaiters waiters = new DisruptiveWaiters();
+    private final Optional<MaintenanceDrains> drains;
+    /** Events of side effects (the maintenance schedule) not yet in a written plan round. */
+    private final List<ClusterEvent> notes = new ArrayList<>();
     /** Agents changed since the last plan, carried over a read that stopped to look the workloads up first. */
     private final Set<String> carried = new HashSet<>();
     // State across passes, all on the loop thread: the spec in force, the last spec read, the leadership
@@ -87,16 +97,18 @@ public final class ClusterReconciler implements ReconcilePass {
     /** @param workloads the other frameworks' tasks on the agents, named in the events of grants for disruptive restarts */
     public ClusterReconciler(ClusterStore store, ClusterView view, SpecCodec codec, AgentSource agents, Clock clock,
                              Duration goneGracePeriod, Optional<String> selfHost, WorkloadCache workloads) {
-        this(store, view, codec, agents, clock, goneGracePeriod, selfHost, workloads, now -> Optional.empty());
+        this(store, view, codec, agents, clock, goneGracePeriod, selfHost, workloads, Optional.empty(), now -> Optional.empty());
     }
 
     /**
+     * @param drains       puts the machines of agents holding a drain grant in the Mesos maintenance schedule ({@code rollout.drain})
      * @param fleetProblem why the leader's node-agent fleet cannot act (its Mesos subscription is down), for the
      *                     status's ControllerReady condition
      */
     public ClusterReconciler(ClusterStore store, ClusterView view, SpecCodec codec, AgentSource agents, Clock clock,
-                             Duration goneGracePeriod, Optional<String> selfHost, WorkloadCache workloads,
+                             Duration goneGracePeriod, Optional<String> selfHost, WorkloadCache workloads, Optional<MaintenanceDrains> drains,
                              Function<Instant, Optional<String>> fleetProblem) {
+        this.drains = drains;
         this.fleetProblem = fleetProblem;
         this.selfHost = selfHost;
         this.workloads = workloads;
@@ -135,7 +147,29 @@ public final class ClusterReconciler implements ReconcilePass {
         if (planned.delta().isEmpty()) {
             return new PassResult(PassResult.Outcome.NO_SPEC, planned.found(), planned.plannedAgents());
         }
-        return write(fence, planned);
+        PassResult result = write(fence, planned);
+        if (result.outcome() != PassResult.Outcome.NOT_LEADER) {
+            notes.removeAll(planned.notes());
+            PlanDelta delta = planned.delta().get();
+            drains.ifPresent(d -> drain(d, fence, delta));
+        }
+        return result;
+    }
+
+    /** After the plans are written: the machines of agents holding a drain grant go into the maintenance schedule, or out of it. */
+    private void drain(MaintenanceDrains d, KvStore.Fence fence, PlanDelta delta) {
+        d.planned(delta);
+        if (lastGood == null) {
+            return;
+        }
+        Map<String, Machine> machines = new HashMap<>();
+        Function<String, Optional<Machine>> machineOf = agentId -> {
+            if (machines.isEmpty()) {
+                agents.agents().forEach(a -> machines.put(a.agentId(), new Machine(a.hostname(), a.ip())));
+            }
+            return Optional.ofNullable(machines.get(agentId));
+        };
+        notes.addAll(d.sync(fence, lastGood.cluster().spec().rollout(), machineOf, clock.instant(), lastGood.revision()));
     }
 
     /**
@@ -144,13 +178,17 @@ public final class ClusterReconciler implements ReconcilePass {
      * workloads are to be looked up first.
      */
     private record Planned(Optional<PlanDelta> delta, List<List<PlannedWrite>> batches, ClusterStatus found, Set<String> plannedAgents,
-                           Duration statusLater, boolean lookUpFirst) {
+                           Duration statusLater, boolean lookUpFirst, List<ClusterEvent> notes) {
         Planned(Optional<PlanDelta> delta, List<List<PlannedWrite>> batches, ClusterStatus found, Set<String> plannedAgents,
                 Duration statusLater) {
-            this(delta, batches, found, plannedAgents, statusLater, false);
+            this(delta, batches, found, plannedAgents, statusLater, false, List.of());
         }
 
-        static final Planned LOOK_UP_FIRST = new Planned(Optional.empty(), List.of(), ClusterStatus.empty(), Set.of(), null, true);
+        Planned withNotes(List<ClusterEvent> used) {
+            return new Planned(delta, batches, found, plannedAgents, statusLater, lookUpFirst, used);
+        }
+
+        static final Planned LOOK_UP_FIRST = new Planned(Optional.empty(), List.of(), ClusterStatus.empty(), Set.of(), null, true, List.of());
     }
 
     /** @param lookedUp the workloads were just looked up for this pass: plan with them, whoever waits */
@@ -186,10 +224,10 @@ public final class ClusterReconciler implements ReconcilePass {
         }
         PlanInput input = new PlanInput(lastGood.cluster(), lastGood.revision(), stored.modRevision(), invalid, agents.agents(),
                 world.reports(), world.plans(), world.control(), world.statusDocument().orElse(ClusterStatus.empty()), world.allRows(),
-                world.specInForce(), now, goneGracePeriod, selfHost, workloads.current());
+                world.specInForce(), now, goneGracePeriod, selfHost, workloads.current(), notes);
         Set<String> changed = Set.copyOf(carried);
         carried.clear();
-        return planned(world, planner.plan(input, changed));
+        return planned(world, planner.plan(input, changed)).withNotes(input.notes());
     }
 
     private Planned planned(ClusterSnapshot world, PlanDelta planned) {
@@ -223,6 +261,7 @@ public final class ClusterReconciler implements ReconcilePass {
         if (!fence.equals(term)) {
             atLeast = store.revision();
             planner.newTerm();
+            drains.ifPresent(MaintenanceDrains::newTerm);
             term = fence;
         }
         if (!view.awaitRevision(atLeast, OWN_WRITES)) {

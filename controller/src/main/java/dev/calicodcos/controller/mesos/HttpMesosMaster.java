@@ -7,7 +7,9 @@ import io.github.resilience4j.retry.RetryConfig;
 import okhttp3.Call;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
+import okhttp3.MediaType;
 import okhttp3.Request;
+import okhttp3.RequestBody;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
 import org.slf4j.Logger;
@@ -15,6 +17,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -23,15 +26,18 @@ import java.util.function.Function;
 
 /**
  * {@link MesosMaster} over the legacy {@code GET /master/slaves} endpoint, and {@link MasterTasks} over
- * {@code GET /master/frameworks}.
+ * {@code GET /master/frameworks}, and {@link MasterMaintenance} over {@code /master/maintenance/schedule}.
  */
-public final class HttpMesosMaster implements MesosMaster, MasterTasks {
+public final class HttpMesosMaster implements MesosMaster, MasterTasks, MasterMaintenance {
     private static final Logger LOG = LoggerFactory.getLogger(HttpMesosMaster.class);
     /**
      * A task lookup is information for an event, asked for while a pass waits: one attempt (the caller asks
      * again later), over sooner than the other reads.
      */
     static final Duration TASK_LIST_TIMEOUT = Duration.ofSeconds(15);
+    /** A schedule is a few windows; more than this is not one we can rewrite safely. */
+    private static final long MAX_SCHEDULE_BYTES = 4 << 20;
+    private static final MediaType JSON = MediaType.get("application/json");
 
     private final MasterClientConfig config;
     private final LeaderFollowingHttp http;
@@ -84,6 +90,40 @@ public final class HttpMesosMaster implements MesosMaster, MasterTasks {
                 call -> call.timeout().timeout(timeout, TimeUnit.MILLISECONDS), frameworksParser::parse);
         LOG.debug("tasks fetched count={}", tasks.size());
         return tasks;
+    }
+
+    /** One attempt (a drain retries on a later pass), at most {@link #TASK_LIST_TIMEOUT}. */
+    @Override
+    public byte[] schedule() {
+        long timeout = Math.min(TASK_LIST_TIMEOUT.toMillis(), config.callTimeout().toMillis());
+        return get(config.endpoint().maintenanceSchedule(), MAX_SCHEDULE_BYTES,
+                call -> call.timeout().timeout(timeout, TimeUnit.MILLISECONDS), in -> {
+                    try {
+                        return in.readAllBytes();
+                    } catch (IOException e) {
+                        throw LeaderFollowingHttp.failure(e, "GET /master/maintenance/schedule");
+                    }
+                });
+    }
+
+    @Override
+    public void replaceSchedule(byte[] json) {
+        long timeout = Math.min(TASK_LIST_TIMEOUT.toMillis(), config.callTimeout().toMillis());
+        HttpUrl url = config.endpoint().maintenanceSchedule();
+        Request request = new Request.Builder().url(url).post(RequestBody.create(json, JSON)).build();
+        String what = "POST " + url.encodedPath();
+        try (Response response = http.execute(request, true, call -> call.timeout().timeout(timeout, TimeUnit.MILLISECONDS))) {
+            if (response.code() == 400) {
+                ResponseBody body = response.body();
+                String reason = body == null ? "" : new String(BoundedBody.open(body, 4096, what).readAllBytes(), StandardCharsets.UTF_8);
+                throw new MesosException(MesosException.Reason.REJECTED, "the master refused the maintenance schedule: " + reason.strip());
+            }
+            if (response.code() != 200) {
+                throw statusFailure(response.code(), url.encodedPath());
+            }
+        } catch (IOException e) {
+            throw LeaderFollowingHttp.failure(e, what);
+        }
     }
 
     /** A GET of the leading master, its body read with the size {@code limit} and parsed as it streams in. */

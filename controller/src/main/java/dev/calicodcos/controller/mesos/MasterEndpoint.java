@@ -32,6 +32,11 @@ public record MasterEndpoint(HttpUrl base, boolean viaAdminRouter) {
         return path("master/frameworks");
     }
 
+    /** The v0 maintenance schedule: GET reads it, POST replaces it whole. */
+    public HttpUrl maintenanceSchedule() {
+        return path("master/maintenance/schedule");
+    }
+
     public HttpUrl scheduler() {
         return path("api/v1/scheduler");
     }

@@ -29,7 +29,8 @@ import java.util.TreeSet;
 /**
  * The {@link Planner} at the cost of what changed. It remembers the last round (rows, plans, grants,
  * counts, and the agents waiting for a restart slot in the order they get one), and when only some
- * agents' reports, plans or rows changed it re-plans those agents and the budget: O(changed · log N)
+ * agents' reports, plans or rows changed it re-plans those agents and the budget (and the grants waiting for
+ * their drain, which a new workload listing may release): O(changed · log N)
  * instead of O(N). Anything that concerns every agent (the spec, the control key, the agent list,
  * the first round, {@link #forget}) makes it plan everyone with the {@code Planner} itself.
  *
@@ -174,7 +175,7 @@ public final class IncrementalPlanner {
             touched.addAll(goneSince.keySet());
             touched.addAll(deselected);
             touched.forEach(agentId -> remember(agentId, in)); // what etcd holds now is what the full planner starts from
-            List<ClusterEvent> events = new ArrayList<>();
+            List<ClusterEvent> events = new ArrayList<>(in.notes());
 
             Set<String> deletePlans = new HashSet<>();
             Map<String, Instant> stillGone = new HashMap<>();
@@ -229,6 +230,17 @@ public final class IncrementalPlanner {
                 }
                 updateWaiting(agentId, in);
             }
+            // A grant that waits for its drain may be released by a newer workload listing, whoever changed: look at
+            // every grant (they are within the budget, a few).
+            Map<String, RestartGrant> drained = new TreeMap<>();
+            for (Map.Entry<String, RestartGrant> held : List.copyOf(grants.entrySet())) {
+                RestartGrant now = Drains.kept(held.getValue(), held.getKey(), in.cluster().spec().rollout(), in.workloads(), in.now());
+                if (!now.equals(held.getValue())) {
+                    grants.put(held.getKey(), now);
+                    drained.put(held.getKey(), now);
+                    kept.add(held.getKey());
+                }
+            }
             Map<String, RestartGrant> issued = new LinkedHashMap<>();
             int max = in.cluster().spec().rollout().maxConcurrentRestarts();
             if (!paused && !rollout.halted() && in.invalidSpec().isEmpty()) {
@@ -243,14 +255,14 @@ public final class IncrementalPlanner {
                     }
                 }
                 for (RestartBudget.Candidate candidate : next) {
-                    RestartGrant grant = new RestartGrant(candidate.step(), candidate.report().desiredHash(), in.now());
+                    RestartGrant grant = Drains.issue(in.cluster().spec().rollout(), candidate, in.now());
                     grants.put(candidate.agentId(), grant);
                     issued.put(candidate.agentId(), grant);
                     kept.add(candidate.agentId()); // a candidate is selected, so kept
                     updateWaiting(candidate.agentId(), in);
                 }
             }
-            Planner.grantEvents(in, new RestartBudget.Allocation(grants, issued, released), events);
+            Planner.grantEvents(in, new RestartBudget.Allocation(grants, issued, released, drained), events);
 
             Map<String, AgentPlan> putPlans = new TreeMap<>();
             for (String agentId : new TreeSet<>(kept)) {

@@ -52,7 +52,7 @@ public final class Planner {
         CalicoClusterSpec spec = in.cluster().spec();
         ClusterStatus previous = in.previous();
         Map<StepName, String> stepHashes = hashes.of(spec);
-        List<ClusterEvent> events = new ArrayList<>();
+        List<ClusterEvent> events = new ArrayList<>(in.notes());
         specEvents(in, stepHashes, events);
 
         Map<String, AgentView> listed = new TreeMap<>();
@@ -97,8 +97,9 @@ public final class Planner {
         Map<String, AgentPlan> remaining = new TreeMap<>(in.plans());
         remaining.keySet().removeAll(deletePlans); // a deleted plan's grant is released with it
         RestartBudget.Allocation allocation = RestartBudget.allocate(spec.rollout().maxConcurrentRestarts(),
-                !paused && !rollout.halted() && in.invalidSpec().isEmpty(), remaining, in.reports(), selected, in.specRevision(), in.now(),
-                unhealthy(failed, rollout, selected), order::mayTakeSlot);
+                !paused && !rollout.halted() && in.invalidSpec().isEmpty(), remaining, in.reports(), selected, in.specRevision(),
+                unhealthy(failed, rollout, selected), order::mayTakeSlot, c -> Drains.issue(spec.rollout(), c, in.now()),
+                (agentId, grant) -> Drains.kept(grant, agentId, spec.rollout(), in.workloads(), in.now()));
         grantEvents(in, allocation, events);
 
         Map<String, AgentPlan> plans = new TreeMap<>();
@@ -292,10 +293,13 @@ public final class Planner {
     static void grantEvents(PlanInput in, RestartBudget.Allocation allocation, List<ClusterEvent> events) {
         allocation.released().forEach((agentId, grant) -> events.add(event(in, "RestartReleased", agentId, grant.step().id(),
                 "restart slot released")));
+        allocation.drained().forEach((agentId, grant) -> events.add(event(in, "DrainReleased", agentId, grant.step().id(),
+                Drains.why(grant, agentId, in.cluster().spec().rollout(), in.workloads(), in.now()))));
         allocation.issued().forEach((agentId, grant) -> events.add(event(in, "RestartGranted", agentId, grant.step().id(),
                 "may restart for " + grant.step().id() + " at " + shortHash(grant.desiredHash())
                         + " (spec revision " + in.specRevision() + ")"
-                        + RestartImpact.describe(grant.step(), agentId, in.reports().get(agentId), in.workloads(), in.now()))));
+                        + RestartImpact.describe(grant.step(), agentId, in.reports().get(agentId), in.workloads(), in.now())
+                        + Drains.describe(grant, in.cluster().spec().rollout()))));
     }
 
     /** The first 12 characters, as git shows a commit; a report's hash is the node agent's word, of any length. */

@@ -6,7 +6,6 @@ import dev.calicodcos.model.agent.RestartGrant;
 import dev.calicodcos.model.agent.StepPhase;
 import dev.calicodcos.model.agent.StepReport;
 import dev.calicodcos.model.spec.StepName;
-import java.time.Instant;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -26,17 +27,26 @@ import java.util.function.Predicate;
 final class RestartBudget {
     private RestartBudget() {}
 
-    /** Grants after this round: kept ones and new ones, by agent; {@code issued} lists the new ones. */
-    record Allocation(Map<String, RestartGrant> grants, Map<String, RestartGrant> issued, Map<String, RestartGrant> released) {}
+    /**
+     * Grants after this round: kept ones and new ones, by agent; {@code issued} lists the new ones,
+     * {@code drained} the kept ones whose drain ended early this round (as they are now).
+     */
+    record Allocation(Map<String, RestartGrant> grants, Map<String, RestartGrant> issued, Map<String, RestartGrant> released,
+                      Map<String, RestartGrant> drained) {}
 
     static Allocation allocate(int max, boolean mayGrant, Map<String, AgentPlan> currentPlans, Map<String, AgentReport> reports,
-                               Set<String> eligible, long specRevision, Instant now, Set<String> unhealthy,
-                               Predicate<String> mayTakeSlot) {
+                               Set<String> eligible, long specRevision, Set<String> unhealthy, Predicate<String> mayTakeSlot,
+                               Function<Candidate, RestartGrant> grantFor, BiFunction<String, RestartGrant, RestartGrant> keep) {
         Map<String, RestartGrant> grants = new TreeMap<>();
         Map<String, RestartGrant> released = new TreeMap<>();
+        Map<String, RestartGrant> drained = new TreeMap<>();
         currentPlans.forEach((agentId, plan) -> plan.restartGrant().ifPresent(grant -> {
             if (stillNeeded(grant, reports.get(agentId))) {
-                grants.put(agentId, grant);
+                RestartGrant kept = keep.apply(agentId, grant);
+                grants.put(agentId, kept);
+                if (!kept.equals(grant)) {
+                    drained.put(agentId, kept);
+                }
             } else {
                 released.put(agentId, grant);
             }
@@ -51,12 +61,12 @@ final class RestartBudget {
                 if (!mayTakeSlot.test(c.agentId())) {
                     continue;
                 }
-                RestartGrant grant = new RestartGrant(c.step(), c.report().desiredHash(), now);
+                RestartGrant grant = grantFor.apply(c);
                 grants.put(c.agentId(), grant);
                 issued.put(c.agentId(), grant);
             }
         }
-        return new Allocation(grants, issued, released);
+        return new Allocation(grants, issued, released, drained);
     }
 
     static boolean stillNeeded(RestartGrant grant, AgentReport report) {
@@ -71,7 +81,8 @@ final class RestartBudget {
         return step.phase() == StepPhase.RESTARTING;
     }
 
-    record Candidate(String agentId, StepName step, StepReport report) {
+    /** @param agent the whole report (its facts say what the restart stops) */
+    record Candidate(String agentId, StepName step, StepReport report, AgentReport agent) {
         /** Longest-waiting first. */
         static final Comparator<Candidate> ORDER = Comparator.comparing((Candidate c) -> c.report().since()).thenComparing(Candidate::agentId);
     }
@@ -91,7 +102,7 @@ final class RestartBudget {
         for (StepName step : StepName.values()) {
             StepReport s = report.steps().get(step);
             if (s != null && s.phase() == StepPhase.AWAITING_RESTART) {
-                return Optional.of(new Candidate(report.agentId(), step, s));
+                return Optional.of(new Candidate(report.agentId(), step, s, report));
             }
         }
         return Optional.empty();

@@ -14,7 +14,7 @@ import java.util.Optional;
 /**
  * A node agent as the planner sees it: on its plan's revision, the cluster-store step needs a
  * restart on one revision in {@code restartEvery} (0: never); it waits for the grant, restarts,
- * and is done. Every other step is done at once. It can also be told to fail that step.
+ * and is done (a drain grant: once its not-before time has come). Every other step is done at once. It can also be told to fail that step.
  */
 final class FakeNodeAgent {
     private final String id;
@@ -46,7 +46,7 @@ final class FakeNodeAgent {
         StepPhase store;
         if (!needsRestart || restarted) {
             store = StepPhase.DONE;
-        } else if (plan.grants(StepName.DOCKER_CLUSTER_STORE, hash)) {
+        } else if (plan.grants(StepName.DOCKER_CLUSTER_STORE, hash) && !plan.restartGrant().orElseThrow().waitsAt(world.now)) {
             restarted = true;
             store = StepPhase.RESTARTING;
         } else {

@@ -27,7 +27,7 @@ import net.jqwik.api.constraints.Size;
 /**
  * The incremental planner against the full one as its oracle: on random sequences of reports, lost
  * reports, failures, plans and rows deleted by hand, agents leaving and coming back, exclusions,
- * spec edits, pauses, time passing, new leadership terms, workload lookups and status documents held back, every
+ * spec edits (drain on and off), pauses, time passing, new leadership terms, workload lookups and status documents held back, every
  * round of the incremental planner leaves etcd holding exactly what the full planner computes from
  * the same input and the status of the round before: the same plans, the same rows, the same status
  * document (counts, conditions, rollout, events).
@@ -54,8 +54,8 @@ class IncrementalPlannerTest {
     /** The user excludes the agent from the spec (or takes the exclusion back when it is the same one). */
     record Exclude(int agent) implements Event {}
 
-    /** A spec edit: every hash changes, and the budget and the canary wave may too. */
-    record Edit(int budget, String canary) implements Event {}
+    /** A spec edit: every hash changes, and the budget, the canary wave and rollout.drain may too. */
+    record Edit(int budget, String canary, boolean drain) implements Event {}
 
     record Pause() implements Event {}
 
@@ -82,8 +82,9 @@ class IncrementalPlannerTest {
                         Tuple.of(1, agent.map(i -> (Event) new Leave(i))),
                         Tuple.of(1, agent.map(i -> (Event) new Return(i))),
                         Tuple.of(1, agent.map(i -> (Event) new Exclude(i))),
-                        Tuple.of(1, Combinators.combine(Arbitraries.integers().between(1, 3), Arbitraries.of("0", "1", "3", "'30%'"))
-                                .as((budget, canary) -> (Event) new Edit(budget, canary))),
+                        Tuple.of(1, Combinators.combine(Arbitraries.integers().between(1, 3), Arbitraries.of("0", "1", "3", "'30%'"),
+                                        Arbitraries.of(false, true))
+                                .as((budget, canary, drain) -> (Event) new Edit(budget, canary, drain))),
                         Tuple.of(1, Arbitraries.just((Event) new Pause())),
                         Tuple.of(2, Arbitraries.just((Event) new Tick())),
                         Tuple.of(1, Arbitraries.just((Event) new NewTerm())),
@@ -114,7 +115,7 @@ class IncrementalPlannerTest {
     void aRolloutPlannedIncrementallyConvergesLikeAFullOne(@ForAll @IntRange(min = 1, max = 3) int budget,
                                                             @ForAll("convergingCanaries") String canary) {
         Harness world = new Harness();
-        world.apply(new Edit(budget, canary), Map.of());
+        world.apply(new Edit(budget, canary, false), Map.of());
         List<FakeNodeAgent> nodeAgents = IntStream.range(0, AGENTS).mapToObj(i -> new FakeNodeAgent(id(i), 1)).toList();
         for (int round = 0; round < 4 * AGENTS; round++) {
             world.round(round % 2 == 0);
@@ -159,6 +160,7 @@ class IncrementalPlannerTest {
         Optional<ClusterStatus> lastStatus = Optional.empty();
         int budget = 2;
         String canary = "0";
+        boolean drain = true; // until an edit turns it off: most schedules drain
         int rounds;
 
         Harness() {
@@ -194,6 +196,7 @@ class IncrementalPlannerTest {
             } else if (event instanceof Edit e) {
                 budget = e.budget();
                 canary = e.canary();
+                drain = e.drain();
                 editSpec();
             } else if (event instanceof Pause) {
                 fixtures.control = new ControlState(!fixtures.control.paused(), fixtures.now);
@@ -224,7 +227,7 @@ class IncrementalPlannerTest {
         private void editSpec() {
             String exclude = excluded.isEmpty() ? "" : "  exclude: [" + String.join(", ", excluded.stream().sorted().toList()) + "]\n";
             fixtures.spec("agents:\n  roles: ['*']\n" + exclude + "rollout:\n  maxConcurrentRestarts: " + budget
-                    + "\n  canary: " + canary + "\n");
+                    + "\n  canary: " + canary + "\n" + (drain ? "  drain: {enabled: true, timeout: 5m}\n" : ""));
         }
 
         void round(boolean writeStatus) {

@@ -89,6 +89,11 @@ public enum StepReason {
     // Other phases
     /** The step must restart a service and waits for the leader's grant. */
     AWAITING_RESTART_GRANT("AwaitingRestartGrant", AWAITING_RESTART, true),
+    /**
+     * The step holds its grant but waits until the grant's not-before time ({@code rollout.drain}) while
+     * the other frameworks move their tasks off the agent; the leader may bring that time forward.
+     */
+    DRAINING("Draining", AWAITING_RESTART, true),
     /** Docker 23 or newer has no cluster store. */
     DOCKER_TOO_NEW("DockerTooNew", UNSUPPORTED, false),
     /** This DC/OS ships its own Calico; calico-dcos stands down on the agent. */

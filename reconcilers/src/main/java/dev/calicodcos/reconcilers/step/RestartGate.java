@@ -38,6 +38,10 @@ import java.util.Optional;
  * {@code ROLLED_BACK} or {@code ROLLBACK_FAILED}). The last two are kept: the step reports them at
  * that hash until the leader grants again (another {@code grantedAt}) or the desired hash changes.
  *
+ * <p>A grant with a not-before time ({@code rollout.drain}) is held without restarting until then: the
+ * step reports {@code AWAITING_RESTART} with reason {@code Draining}, and the leader may bring the
+ * time forward once the agent's workloads are gone. Draining disrupts nothing and opens no window.
+ *
  * <p>Every granted restart is one window of the {@link DisruptionLog}: {@code begin} just before
  * the restart, {@code end} when the step finished, rolled back or gave up.
  */
@@ -50,7 +54,7 @@ public final class RestartGate {
     private final CrashPoints crashPoints;
     private final DisruptionLog disruptions;
     private final ObjectMapper json = new ObjectMapper().findAndRegisterModules();
-    /** Per step restarted and active, when its stability period ends (kept only between passes, for timing). */
+    /** Per step restarted and active, when its stability period ends, or draining, when the drain ends (kept only between passes, for timing). */
     private final Map<StepName, Instant> stableAt = new EnumMap<>(StepName.class);
 
     public RestartGate(HostFiles files, Services services, Clock clock, CrashPoints crashPoints, DisruptionLog disruptions) {
@@ -410,7 +414,14 @@ public final class RestartGate {
         if (!context.plan().grants(step, hash)) {
             return StepOutcome.awaitingRestart(hash, observedHash, unit);
         }
-        Optional<Instant> grantedAt = context.plan().restartGrant().map(RestartGrant::grantedAt);
+        RestartGrant grant = context.plan().restartGrant().orElseThrow();
+        if (grant.waitsAt(clock.instant())) {
+            // rollout.drain: the slot is held while the other frameworks move their tasks; look again when it ends
+            Instant until = grant.notBefore().orElseThrow();
+            stableAt.put(step, until);
+            return StepOutcome.draining(hash, observedHash, unit, until, context.spec().rollout().drain().timeout());
+        }
+        Optional<Instant> grantedAt = Optional.of(grant.grantedAt());
         Marker issuing = write(Marker.issuing(step, unit, hash, clock.instant(), grantedAt));
         prepare.run();
         disruptions.begin(step, hash, "restart " + unit);
@@ -438,7 +449,8 @@ public final class RestartGate {
 
     /**
      * When the first restarted service still in its stability period will have been stable long
-     * enough, as of the last pass: the node agent looks again then rather than at its next recheck.
+     * enough, or the first drain ends, as of the last pass: the node agent looks again then rather
+     * than at its next recheck.
      */
     public Optional<Instant> nextStableAt() {
         return stableAt.values().stream().min(Instant::compareTo);

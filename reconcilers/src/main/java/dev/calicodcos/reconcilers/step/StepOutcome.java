@@ -2,6 +2,9 @@ package dev.calicodcos.reconcilers.step;
 
 import dev.calicodcos.model.agent.StepPhase;
 import dev.calicodcos.model.agent.StepReason;
+import dev.calicodcos.model.codec.Durations;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -28,7 +31,13 @@ public record StepOutcome(StepPhase phase, String desiredHash, Optional<String> 
                 "must restart " + unit + "; waiting for a restart grant at this hash");
     }
 
-    public static StepOutcome restarting(String desiredHash, String message) {
+    /** Granted, but the grant says not before {@code until}: the other frameworks drain their tasks meanwhile. */
+    public static StepOutcome draining(String desiredHash, Optional<String> observedHash, String unit, Instant until, Duration timeout) {
+        return new StepOutcome(StepPhase.AWAITING_RESTART, desiredHash, observedHash, Optional.of(StepReason.DRAINING),
+                "draining workloads until " + until + " (rollout.drain.timeout " + Durations.format(timeout) + "); then restarts " + unit);
+    }
+
+        public static StepOutcome restarting(String desiredHash, String message) {
         return new StepOutcome(StepPhase.RESTARTING, desiredHash, Optional.empty(), Optional.empty(), message);
     }
 

@@ -91,6 +91,37 @@ class RestartGateTest {
     }
 
     @Test
+    void aDrainGrantHoldsTheSlotWithoutRestartingUntilItsNotBeforeTime() {
+        Instant until = clock.instant().plusSeconds(90);
+        StepContext draining = context(Optional.of(new RestartGrant(StepName.DOCKER_CLUSTER_STORE, "h1", clock.instant(), Optional.of(until))));
+
+        StepOutcome waiting = gate.restart(StepName.DOCKER_CLUSTER_STORE, "docker", "h1", Optional.empty(), draining);
+
+        assertThat(waiting.phase()).isEqualTo(StepPhase.AWAITING_RESTART);
+        assertThat(waiting.reason()).contains(StepReason.DRAINING);
+        assertThat(waiting.message()).isEqualTo("draining workloads until " + until + " (rollout.drain.timeout 10m); then restarts docker");
+        assertThat(gate.nextStableAt()).as("it looks again when the drain ends").contains(until);
+        assertThat(services.calls()).isEmpty();
+        assertThat(gate.underWay(StepName.DOCKER_CLUSTER_STORE)).isFalse();
+
+        clock.advance(Duration.ofSeconds(90));
+        assertThat(gate.restart(StepName.DOCKER_CLUSTER_STORE, "docker", "h1", Optional.empty(), draining).phase())
+                .isEqualTo(StepPhase.RESTARTING);
+        assertThat(services.calls()).containsExactly("restart docker");
+    }
+
+    @Test
+    void aDrainTheLeaderEndedEarlyRestartsAtOnce() {
+        Instant granted = clock.instant();
+        StepContext released = context(Optional.of(new RestartGrant(StepName.DOCKER_CLUSTER_STORE, "h1", granted,
+                Optional.of(granted))));
+
+        assertThat(gate.restart(StepName.DOCKER_CLUSTER_STORE, "docker", "h1", Optional.empty(), released).phase())
+                .isEqualTo(StepPhase.RESTARTING);
+        assertThat(services.calls()).containsExactly("restart docker");
+    }
+
+        @Test
     void aServiceThatDoesNotComeBackFailsAfterTheRestartTimeout() {
         StepContext granted = context(grant("h1"));
         gate.restart(StepName.DOCKER_CLUSTER_STORE, "docker", "h1", Optional.empty(), granted);

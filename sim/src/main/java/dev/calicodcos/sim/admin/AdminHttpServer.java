@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * POST /faults/agents/{host}/{disconnect|reconnect|restart|remove|partition|heal}
  * POST /faults/agents/{host}/docker-refuses-config?key={key}   body: the failure message
  * POST /faults/agents/{host}/{docker-accepts-config|fail-pulls|allow-pulls}
- * POST /faults/agents/{host}/workloads?framework={name}&name={task}&container={DOCKER|MESOS}   answers the task ID
+ * POST /faults/agents/{host}/workloads?framework={name}&name={task}&container={DOCKER|MESOS}[&honoursMaintenance=true]   answers the task ID
  * POST /faults/workloads/{taskId}/stop
  * POST /faults/master/{failover|no-leader|leader|recovering|recovered}
  * POST /faults/tasks/{taskId}/{fail|terminate}
@@ -196,7 +196,8 @@ public final class AdminHttpServer implements AutoCloseable {
             Http.text(exchange, 404, "no agent " + agent);
             return;
         }
-        Http.text(exchange, 200, faults.get().runWorkload(agent, framework, name, container.get()));
+        Http.text(exchange, 200, faults.get().runWorkload(agent, framework, name, container.get(),
+                Boolean.parseBoolean(query.getOrDefault("honoursMaintenance", "false"))));
     }
 
     @Override

@@ -39,6 +39,9 @@ public final class Master implements StatusSink {
     private static final Logger LOG = LoggerFactory.getLogger(Master.class);
     private final Clock clock;
     private final ScheduledExecutorService scheduler;
+    private final MaintenanceSchedule maintenance = new MaintenanceSchedule();
+    /** Workloads whose framework honours maintenance, by task id. */
+    private final Set<String> honouring = new HashSet<>();
     private final Duration heartbeatInterval;
     private final Duration allocationInterval;
     private final MasterAddress address;
@@ -585,6 +588,72 @@ public final class Master implements StatusSink {
      * @return the task ID
      */
     public synchronized String runWorkload(AgentID agentId, String framework, String taskName, Protos.ContainerInfo.Type containerType) {
+        return runWorkload(agentId, framework, taskName, containerType, false);
+    }
+
+    /**
+     * As {@link #runWorkload(AgentID, String, String, Protos.ContainerInfo.Type)}; {@code honoursMaintenance}: its
+     * framework reacts to maintenance (as Marathon with {@code maintenance_mode} and a task that moves would), so the task
+     * ends ({@code TASK_KILLED}) once its agent's machine is in a maintenance window that has started.
+     */
+    public synchronized String runWorkload(AgentID agentId, String framework, String taskName, Protos.ContainerInfo.Type containerType,
+                                           boolean honoursMaintenance) {
+        String taskId = startWorkload(agentId, framework, taskName, containerType);
+        if (honoursMaintenance) {
+            honouring.add(taskId);
+            endHonouringWorkloads();
+        }
+        return taskId;
+    }
+
+    /** The v0 {@code POST /master/maintenance/schedule}: the error to answer 400 with, or empty when the schedule was replaced. */
+    public synchronized Optional<String> replaceMaintenanceSchedule(String body) {
+        Optional<String> error = maintenance.replace(body);
+        if (error.isEmpty()) {
+            LOG.info("maintenance schedule replaced windows={}", maintenance.windows().size());
+            endHonouringWorkloads();
+        }
+        return error;
+    }
+
+    /** The v0 {@code GET /master/maintenance/schedule} answer. */
+    public synchronized String maintenanceScheduleJson() {
+        return maintenance.json();
+    }
+
+    /** The v0 {@code GET /master/maintenance/status} answer. */
+    public synchronized String maintenanceStatusJson() {
+        return maintenance.status();
+    }
+
+    /** Ends every workload that honours maintenance whose machine's window has started; looks again when a later one starts. */
+    private void endHonouringWorkloads() {
+        long now = clock.millis() * 1_000_000L;
+        for (Records.Task task : new ArrayList<>(tasks.values())) {
+            String taskId = task.info.getTaskId().getValue();
+            Records.Agent agent = agents.get(task.info.getAgentId().getValue());
+            if (!honouring.contains(taskId) || agent == null) {
+                continue;
+            }
+            // A simulated agent registers by its IP: its machine id is that for hostname and ip alike.
+            MaintenanceSchedule.MachineId machine = new MaintenanceSchedule.MachineId(agent.spec.hostname(), agent.spec.hostname());
+            maintenance.windowOf(machine).ifPresent(window -> {
+                if (window.startNanos() <= now) {
+                    LOG.info("workload honours maintenance and ends task={} agent={}", taskId, agent.id.getValue());
+                    honouring.remove(taskId);
+                    stopWorkload(taskId);
+                } else {
+                    scheduler.schedule(() -> {
+                        synchronized (this) {
+                            endHonouringWorkloads();
+                        }
+                    }, (window.startNanos() - now) / 1_000_000L + 1, TimeUnit.MILLISECONDS);
+                }
+            });
+        }
+    }
+
+    private String startWorkload(AgentID agentId, String framework, String taskName, Protos.ContainerInfo.Type containerType) {
         Records.Agent agent = agents.get(agentId.getValue());
         if (agent == null) {
             throw new IllegalArgumentException("no registered agent " + agentId.getValue());

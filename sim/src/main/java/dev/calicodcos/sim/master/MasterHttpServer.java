@@ -111,19 +111,39 @@ public final class MasterHttpServer implements AutoCloseable {
             case STATE -> Http.json(exchange, 200, answers.state(master.view(), "127.0.0.1",
                     server.getAddress().getPort(), startMillis));
             case FRAMEWORKS -> Http.json(exchange, 200, answers.frameworks(master.view()));
+            case MAINTENANCE_SCHEDULE -> maintenanceSchedule(exchange);
+            case MAINTENANCE_STATUS -> Http.json(exchange, 200, master.maintenanceStatusJson());
             case SCHEDULER -> scheduler.handle(exchange);
             case OPERATOR -> operator.handle(exchange);
             default -> Http.text(exchange, 404, "");
         }
     }
 
-    private enum Endpoint { SLAVES, STATE, FRAMEWORKS, SCHEDULER, OPERATOR }
+    private enum Endpoint { SLAVES, STATE, FRAMEWORKS, MAINTENANCE_SCHEDULE, MAINTENANCE_STATUS, SCHEDULER, OPERATOR }
+
+    /** GET answers the schedule; POST replaces it whole (400 with Mesos' reason when it is invalid). */
+    private void maintenanceSchedule(HttpExchange exchange) throws IOException {
+        switch (exchange.getRequestMethod()) {
+            case "GET" -> Http.json(exchange, 200, master.maintenanceScheduleJson());
+            case "POST" -> {
+                Optional<String> error = master.replaceMaintenanceSchedule(Http.body(exchange));
+                if (error.isPresent()) {
+                    Http.text(exchange, 400, error.get());
+                } else {
+                    Http.text(exchange, 200, "");
+                }
+            }
+            default -> Http.text(exchange, 405, "Expecting 'GET' or 'POST', received '" + exchange.getRequestMethod() + "'");
+        }
+    }
 
     private static Endpoint endpoint(String p) {
         return switch (p) {
             case "/master/slaves", "/slaves" -> Endpoint.SLAVES;
             case "/master/state", "/state" -> Endpoint.STATE;
             case "/master/frameworks", "/frameworks" -> Endpoint.FRAMEWORKS;
+            case "/master/maintenance/schedule", "/maintenance/schedule" -> Endpoint.MAINTENANCE_SCHEDULE;
+            case "/master/maintenance/status", "/maintenance/status" -> Endpoint.MAINTENANCE_STATUS;
             case "/api/v1/scheduler", "/master/api/v1/scheduler" -> Endpoint.SCHEDULER;
             case "/api/v1", "/master/api/v1" -> Endpoint.OPERATOR;
             default -> null;
