@@ -49,8 +49,17 @@ public record ClusterKeys(String prefix, String cluster) {
         return agentsPrefix() + agentId + "/plan";
     }
 
+    /**
+     * Where a node agent reports: apart from the plans and rows under {@link #agentsPrefix()}, so that
+     * an etcd role may write reports and nothing else ({@link #reportsPrefix()}).
+     */
     public String report(String agentId) {
-        return agentsPrefix() + agentId + "/report";
+        return reportsPrefix() + agentId;
+    }
+
+    /** Every node agent's report, and nothing else: the one range a node agent's etcd role may write. */
+    public String reportsPrefix() {
+        return clusterRoot() + "/reports/";
     }
 
     /** The leader's row for one agent: its part of the status, kept apart so the status document stays bounded. */
@@ -63,8 +72,12 @@ public record ClusterKeys(String prefix, String cluster) {
         return prefix + "/controller/leader";
     }
 
-    /** Splits an agent key ({@code …/agents/<id>/plan}) into the agent id, when it is one. */
+    /** Splits an agent key ({@code …/agents/<id>/plan}, {@code …/reports/<id>}) into the agent id, when it is one. */
     public java.util.Optional<String> agentOf(String key) {
+        if (key.startsWith(reportsPrefix())) {
+            String id = key.substring(reportsPrefix().length());
+            return id.isEmpty() || id.contains("/") ? java.util.Optional.empty() : java.util.Optional.of(id);
+        }
         if (!key.startsWith(agentsPrefix())) {
             return java.util.Optional.empty();
         }

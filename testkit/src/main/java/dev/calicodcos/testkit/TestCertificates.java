@@ -25,6 +25,19 @@ public record TestCertificates(Path dir, Path caCert, Path serverCert, Path serv
         return c;
     }
 
+    /** A client certificate and key, PKCS#8. */
+    public record ClientIdentity(Path cert, Path key) {}
+
+    /**
+     * Another client of the same CA, named {@code commonName}: with {@code --client-cert-auth} and
+     * auth on, etcd takes the common name as the user (an identity of its own, with its own role).
+     */
+    public ClientIdentity client(String commonName) {
+        ClientIdentity id = new ClientIdentity(dir.resolve(commonName + ".pem"), dir.resolve(commonName + "-key.pem"));
+        issue(dir, dir.resolve("ca-key.pem"), caCert, id.key(), id.cert(), "/CN=" + commonName, "extendedKeyUsage=clientAuth");
+        return id;
+    }
+
     private static void issue(Path dir, Path caKey, Path caCert, Path key, Path cert, String subject, String extensions) {
         Path csr = dir.resolve(cert.getFileName() + ".csr");
         Path ext = dir.resolve(cert.getFileName() + ".ext");

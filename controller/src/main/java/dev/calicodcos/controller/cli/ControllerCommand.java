@@ -109,6 +109,15 @@ final class ControllerCommand extends EtcdCommand {
             description = "etcd as node agents reach it, with its TLS files at the same paths on every agent (default: --etcd-endpoints).")
     String nodeEtcdEndpoints;
 
+    @Option(names = "--node-etcd-cert", paramLabel = "FILE", defaultValue = "${env:CALICO_DCOS_NODE_ETCD_CERT}",
+            description = {"The node agents' own etcd client certificate, at this path on every agent (default: --etcd-cert).",
+                    "Its common name is their etcd user: give it a role that may read the cluster and write only reports (docs/operations.md 2.1)."})
+    Path nodeEtcdCert;
+
+    @Option(names = "--node-etcd-key", paramLabel = "FILE", defaultValue = "${env:CALICO_DCOS_NODE_ETCD_KEY}",
+            description = "The key of --node-etcd-cert, PKCS#8 PEM, at this path on every agent.")
+    Path nodeEtcdKey;
+
     @Option(names = "--dcos-url", defaultValue = "${env:CALICO_DCOS_DCOS_URL:-https://leader.mesos}",
             description = "DC/OS base URL for service-account login (default ${DEFAULT-VALUE}).")
     String dcosUrl;
@@ -165,8 +174,19 @@ final class ControllerCommand extends EtcdCommand {
                 "--prefix", etcd.prefix, "--cluster", etcd.cluster));
         EtcdOptions options = etcd.etcd();
         options.caCert().ifPresent(ca -> args.addAll(List.of("--etcd-cacert", ca.toString())));
-        options.cert().ifPresent(cert -> args.addAll(List.of("--etcd-cert", cert.toString(), "--etcd-key", options.key().orElseThrow().toString())));
+        if (given(nodeEtcdCert) != given(nodeEtcdKey)) {
+            throw new IllegalArgumentException("--node-etcd-cert and --node-etcd-key must be given together");
+        }
+        if (given(nodeEtcdCert)) { // the node agents' own identity, with the least privilege
+            args.addAll(List.of("--etcd-cert", nodeEtcdCert.toString(), "--etcd-key", nodeEtcdKey.toString()));
+        } else {
+            options.cert().ifPresent(cert -> args.addAll(List.of("--etcd-cert", cert.toString(), "--etcd-key", options.key().orElseThrow().toString())));
+        }
         return args;
+    }
+
+    private static boolean given(Path path) {
+        return path != null && !path.toString().isBlank();
     }
 
     /** The package's initial spec: stored only when no spec is stored yet, and only if valid. */

@@ -20,7 +20,7 @@ import dev.calicodcos.model.codec.SpecCodec;
 import dev.calicodcos.model.status.ClusterStatus;
 import dev.calicodcos.model.status.Condition;
 import dev.calicodcos.testkit.EtcdServer;
-import dev.calicodcos.testkit.Executables;
+import dev.calicodcos.testkit.Etcdctl;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -130,7 +130,7 @@ class EtcdNoSpaceTest {
     }
 
     /** docs/operations.md, failure modes: delete what filled it, compact, defragment, disarm. */
-    private void freeSpaceAsTheGuideSays() throws IOException, InterruptedException {
+    private void freeSpaceAsTheGuideSays() {
         etcdctl("del", "--prefix", "/filler/");
         etcdctl("compact", Long.toString(kv.revision()));
         etcdctl("defrag");
@@ -138,15 +138,8 @@ class EtcdNoSpaceTest {
         assertThat(kv.alarms()).isEmpty();
     }
 
-    private void etcdctl(String... args) throws IOException, InterruptedException {
-        List<String> command = new java.util.ArrayList<>(List.of(Executables.find("etcdctl").orElseThrow().toString(),
-                "--endpoints", etcd.endpoint()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().put("ETCDCTL_API", "3");
-        Process process = builder.start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor()).as("etcdctl " + String.join(" ", args) + ": " + out).isZero();
+    private void etcdctl(String... args) {
+        new Etcdctl(List.of("--endpoints", etcd.endpoint())).run(args);
     }
 
     private void put(String key, String value) {

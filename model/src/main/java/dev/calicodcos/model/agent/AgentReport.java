@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What one node agent reports at {@code clusters/<name>/agents/<agentId>/report}, under its etcd
+ * What one node agent reports at {@code clusters/<name>/reports/<agentId>}, under its etcd
  * lease so that the key disappears (and the agent shows as lost) when the node agent dies.
  *
  * @param specRevision  the plan's spec revision the steps were last run against
