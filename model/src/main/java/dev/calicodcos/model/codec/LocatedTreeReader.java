@@ -58,11 +58,12 @@ public final class LocatedTreeReader {
         if (content.length > MAX_BYTES) {
             throw new DocumentException("file is larger than 1 MiB (" + content.length + " bytes)", null);
         }
-        requireUtf8(content);
+        // Parsed as text we decoded: given bytes, both parsers guess UTF-16 or UTF-32 from NULs.
+        String text = utf8(content);
         Map<String, SourceLocation> locations = new HashMap<>();
         try (JsonParser parser = looksLikeJson(content)
-                ? jsonFactory.createParser(content)
-                : yamlFactory.createParser(content)) {
+                ? jsonFactory.createParser(text)
+                : yamlFactory.createParser(text)) {
             JsonToken first = parser.nextToken();
             if (first == null || first == JsonToken.VALUE_NULL) {
                 throw new DocumentException("file is empty: expected a CalicoCluster document", null);
@@ -80,7 +81,7 @@ public final class LocatedTreeReader {
         } catch (StreamConstraintsException e) {
             throw new DocumentException("the document is nested deeper than " + MAX_DEPTH + " levels", at(e.getLocation()));
         } catch (JsonProcessingException e) {
-            throw new DocumentException(oneLine(e.getOriginalMessage()), at(e.getLocation()));
+            throw new DocumentException(words(e.getOriginalMessage()), at(e.getLocation()));
         } catch (IOException e) {
             throw new DocumentException("cannot read document: " + e.getMessage(), null);
         }
@@ -153,8 +154,11 @@ public final class LocatedTreeReader {
         }
     }
 
-    /** Both parsers would stop at a bad byte with a message about their internals and no useful position. */
-    private static void requireUtf8(byte[] content) throws DocumentException {
+    /**
+     * The text, without a byte order mark; bytes that are not UTF-8 are refused at their line and
+     * column (both parsers would stop there with a message about their internals and no position).
+     */
+    private static String utf8(byte[] content) throws DocumentException {
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -162,7 +166,8 @@ public final class LocatedTreeReader {
         CharBuffer out = CharBuffer.allocate(content.length);
         CoderResult result = decoder.decode(in, out, true);
         if (!result.isError()) {
-            return;
+            out.flip();
+            return out.length() > 0 && out.charAt(0) == '\uFEFF' ? out.subSequence(1, out.length()).toString() : out.toString();
         }
         int bad = in.position();
         int line = 1;
@@ -205,6 +210,19 @@ public final class LocatedTreeReader {
             return null;
         }
         return new SourceLocation(location.getLineNr(), Math.max(1, location.getColumnNr()));
+    }
+
+    /**
+     * The parser's message for the user: an alias where a key belongs is named as what it is, and
+     * SnakeYAML's event classes ({@code <org.yaml.snakeyaml.events.AliasEvent(anchor=a)>}) as YAML words.
+     */
+    private static String words(String message) {
+        String line = oneLine(message);
+        if (line.contains("AliasEvent")) {
+            return "YAML anchors and aliases are not allowed";
+        }
+        return line.replaceAll("<?org\\.yaml\\.snakeyaml\\.events\\.([A-Za-z]+)Event(\\([^)]*\\))?>?", "YAML $1")
+                .replaceAll("\\b(?:java|javax|com|org)\\.(?:[a-z0-9]+\\.)*([A-Z][A-Za-z]*)", "$1");
     }
 
     /** Parser messages span several lines and repeat the position; we print one line. */

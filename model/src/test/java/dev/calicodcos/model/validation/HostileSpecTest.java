@@ -84,6 +84,27 @@ class HostileSpecTest {
         });
     }
 
+    @Test
+    void anAliasWhereAKeyBelongsIsRefusedAsAnAliasNotWithTheParsersEventClass() {
+        ReadResult result = SpecReaderContract.check(utf8(Specs.MINIMAL_YAML + "spec:\n  *a : 1\n"));
+
+        assertThat(result.problems()).extracting(p -> p.format("f.yaml"))
+                .containsExactly("f.yaml:6:5: YAML anchors and aliases are not allowed");
+    }
+
+    @Test
+    void nulBytesAreReadAsUtf8NotTakenForUtf32() {
+        byte[] doc = new byte[100];
+        doc[0] = '{';
+
+        ReadResult result = SpecReaderContract.check(doc);
+
+        assertThat(result.problems()).singleElement().satisfies(p -> {
+            assertThat(p.location()).isPresent();
+            assertThat(p.text()).doesNotContain("UTF-32");
+        });
+    }
+
     private static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
