@@ -146,7 +146,7 @@ class RecordIoDecoderPropertiesTest {
         assertThatThrownBy(() -> decoder.feed(frame(records))).isInstanceOf(RecordIoException.class);
     }
 
-    private static List<byte[]> feedInChunks(RecordIoDecoder decoder, byte[] stream, List<Integer> chunks) {
+    static List<byte[]> feedInChunks(RecordIoDecoder decoder, byte[] stream, List<Integer> chunks) {
         return feedInChunks(decoder, stream, chunks, new ArrayList<>());
     }
 

@@ -141,7 +141,8 @@ class RolloutSafetyPropertiesTest {
         assertThat(world.plans.get("a0").restartGrant()).as("the canary's restart grant").isPresent();
     }
 
-    private static void simulate(int budget, int maxFailedAgents, String canary, List<Event> schedule, List<Integer> restartEvery,
+    /** One run of the simulation, checking as it goes; also PlannerFuzzTest's target. */
+    static void simulate(int budget, int maxFailedAgents, String canary, List<Event> schedule, List<Integer> restartEvery,
                                  List<Integer> restartPasses, List<Integer> slowness) {
         Run run = new Run(budget, "rollout:\n  maxConcurrentRestarts: " + budget + "\n  maxFailedAgents: " + maxFailedAgents
                 + "\n  canary: " + canary + "\n");

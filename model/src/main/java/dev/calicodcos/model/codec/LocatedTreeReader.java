@@ -217,7 +217,8 @@ public final class LocatedTreeReader {
      * SnakeYAML's event classes ({@code <org.yaml.snakeyaml.events.AliasEvent(anchor=a)>}) as YAML words.
      */
     private static String words(String message) {
-        String line = oneLine(message);
+        String line = oneLine(message)
+                .replaceAll("\\[Source: [^\\]]*?line: (\\d+), column: (\\d+)\\]", "line $1, column $2");
         if (line.contains("AliasEvent")) {
             return "YAML anchors and aliases are not allowed";
         }

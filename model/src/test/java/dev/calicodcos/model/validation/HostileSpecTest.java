@@ -105,6 +105,24 @@ class HostileSpecTest {
         });
     }
 
+    @Test
+    void anInvalidEnvironmentNameIsReportedWithOurPathNotTheValidatorsPointer() {
+        ReadResult result = SpecReaderContract.check(utf8(Specs.withSpec("node:\n  env: {lower: x}")));
+
+        assertThat(result.problems()).extracting(p -> p.format("f.yaml")).containsExactly(
+                "f.yaml:7:5: spec.node.env: property 'lower' name is not valid: does not match the regex pattern ^[A-Z_][A-Z0-9_]*$");
+    }
+
+    @Test
+    void anUnclosedJsonObjectIsReportedWithoutTheParsersSettings() {
+        ReadResult result = SpecReaderContract.check(utf8("{\"apiVersion\": \"calico-dcos.io/v1\",\n \"spec\": {"));
+
+        assertThat(result.problems()).singleElement().satisfies(p -> {
+            assertThat(p.text()).isEqualTo("Unexpected end-of-input: expected close marker for Object (start marker at line 2, column 10)");
+            assertThat(p.location()).isPresent();
+        });
+    }
+
     private static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }

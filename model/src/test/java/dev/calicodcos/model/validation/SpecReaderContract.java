@@ -24,7 +24,11 @@ final class SpecReaderContract {
     private static final Pattern WHOLE_FILE = Pattern.compile("^(file is empty|file is larger than).*");
     /** What only a program shows: exception and error class names, qualified names, identity hashes. */
     private static final Pattern LEAKED = Pattern.compile("\\b\\w*Exception\\b|\\b[A-Z]\\w*Error\\b"
-            + "|\\b(?:java|javax|jdk|sun|com|org|dev)\\.[a-z0-9_]+(?:\\.[A-Za-z0-9_$]+)+|\\$Proxy|@[0-9a-f]{6,}");
+            + "|\\b(?:java|javax|jdk|sun|com|org|dev)\\.[a-z0-9_]+(?:\\.[A-Za-z0-9_$]+)+|\\$Proxy|@[0-9a-f]{6,}"
+            + "|\\[Source:|`[A-Za-z_.()]+`");
+
+    /** The validator's own path syntax ({@code /spec/node/env: }) instead of ours. */
+    private static final Pattern JSON_POINTER = Pattern.compile("(^|: )/(apiVersion|kind|metadata|spec|status)\\b");
 
     private SpecReaderContract() {}
 
@@ -55,6 +59,7 @@ final class SpecReaderContract {
             expect(text != null && !text.isBlank(), "a blank message", input, result);
             expect(text.lines().count() == 1, "a message of several lines", input, result);
             expect(leaked(text, input).isEmpty(), "a message showing an exception or class: " + leaked(text, input), input, result);
+            expect(!JSON_POINTER.matcher(text).find(), "a path written as a JSON pointer: " + text, input, result);
             expect(p.location().isPresent() || PATH_FIRST.matcher(text).matches() || WHOLE_FILE.matcher(text).matches(),
                     "a message naming neither a path nor a line: " + text, input, result);
             p.location().ifPresent(at -> expect(at.line() >= 1 && at.line() <= lines && at.column() >= 1,
