@@ -12,7 +12,7 @@ import java.util.List;
  * The RecordIO decoder's fuzz target (Jazzer, coverage-guided): records of any bytes, split into any
  * chunks, decode to themselves; whatever follows them gives records or a {@link RecordIoException},
  * nothing else. The unit tier replays the corpus kept in test resources
- * ({@code RecordIoDecoderFuzzTestInputs/}); {@code -Pfuzz} fuzzes it (see the README's testing part).
+ * ({@code RecordIoDecoderFuzzTestInputs/}); {@code -Pfuzz} fuzzes it (see the README, "Property and fuzz tests").
  */
 class RecordIoDecoderFuzzTest {
     private static final int LIMIT = 4096;

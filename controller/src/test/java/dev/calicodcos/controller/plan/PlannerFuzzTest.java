@@ -10,7 +10,7 @@ import java.util.List;
  * {@link RolloutSafetyPropertiesTest} drawn from the fuzzer's bytes, so that it steers toward the
  * planner's unvisited branches; the same checks. Without canary waves until the planner bug that
  * test keeps disabled is fixed. The unit tier replays the corpus kept in test resources
- * ({@code PlannerFuzzTestInputs/}); {@code -Pfuzz} fuzzes it (see the README's testing part).
+ * ({@code PlannerFuzzTestInputs/}); {@code -Pfuzz} fuzzes it (see the README, "Property and fuzz tests").
  */
 class PlannerFuzzTest {
     private static final int AGENTS = 6;
