@@ -216,6 +216,10 @@ final class SubscriptionLoop implements Runnable {
                 }
             }
         }
-        return isClosed() ? Ending.CLOSED : Ending.RETRY;
+        if (isClosed()) {
+            return Ending.CLOSED;
+        }
+        decoder.endOfStream(); // a malformed or cut stream: the end reason says so
+        return Ending.RETRY;
     }
 }

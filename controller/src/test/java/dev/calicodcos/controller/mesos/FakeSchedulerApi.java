@@ -68,6 +68,18 @@ final class FakeSchedulerApi implements AutoCloseable {
             return this;
         }
 
+        /** Writes bytes as they are, framing or not, and flushes them. */
+        Stream sendRaw(String bytes) {
+            try {
+                OutputStream out = exchange.getResponseBody();
+                out.write(bytes.getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return this;
+        }
+
         Stream subscribed(String frameworkId, double heartbeatSeconds) {
             return send("{\"type\":\"SUBSCRIBED\",\"subscribed\":{\"framework_id\":{\"value\":\"" + frameworkId
                     + "\"},\"heartbeat_interval_seconds\":" + heartbeatSeconds + "}}");

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.time.Duration;
 import java.util.Collection;
@@ -144,6 +146,23 @@ class MesosSchedulerDriverTest {
         FakeSchedulerApi.Recorded revive = master.nextCall("REVIVE");
         assertThat(revive.header("Mesos-Stream-Id")).isEqualTo(second.streamId);
         assertThat(revive.body().at("/revive/roles").toString()).isEqualTo("[\"slave_public\"]");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "a stream cut inside a record | 20\\n{\"type\" | stream ended inside a record: 7 of 20 bytes read",
+            "a malformed length           | {\"type\":\"HEARTBEAT\"}\\n | unexpected byte 123 in record length"})
+    void aBrokenStreamEndsTheSubscriptionSayingWhyAndResubscribes(String what, String bytes, String reason) {
+        start(new InMemoryFrameworkIdStore(FW), List::of);
+        FakeSchedulerApi.Stream first = master.nextStream().subscribed(FW, 60);
+        awaitSubscribed();
+
+        first.sendRaw(bytes.replace("\\n", "\n"));
+        first.end();
+
+        master.nextStream().subscribed(FW, 60);
+        await().until(() -> events.stream().filter(e -> e instanceof SchedulerEvent.Subscribed).count() == 2);
+        assertThat(events).contains(new SchedulerEvent.Disconnected(reason));
     }
 
     @Test

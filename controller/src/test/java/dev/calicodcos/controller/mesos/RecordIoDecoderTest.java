@@ -111,6 +111,34 @@ class RecordIoDecoderTest {
                 .isInstanceOf(RecordIoException.class);
     }
 
+    @Test
+    void refusesALimitNoByteArrayCanHold() {
+        assertThatThrownBy(() -> new RecordIoDecoder(Integer.MAX_VALUE))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxRecordBytes");
+    }
+
+    @Test
+    void returnsTheRecordsBeforeABadByteThenFailsForGood() {
+        RecordIoDecoder decoder = new RecordIoDecoder(1 << 20);
+
+        List<byte[]> records = decoder.feed("2\n{}x\n".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(records).extracting(r -> new String(r, StandardCharsets.UTF_8)).containsExactly("{}");
+        assertThatThrownBy(() -> decoder.feed(frame(HEARTBEAT))).isInstanceOf(RecordIoException.class)
+                .hasMessage("unexpected byte 120 in record length");
+        assertThatThrownBy(decoder::endOfStream).isInstanceOf(RecordIoException.class);
+    }
+
+    @Test
+    void saysWhenTheStreamEndsInsideARecord() {
+        RecordIoDecoder decoder = new RecordIoDecoder(1 << 20);
+
+        decoder.feed("20\n{\"type\"".getBytes(StandardCharsets.UTF_8));
+
+        assertThatThrownBy(decoder::endOfStream).isInstanceOf(RecordIoException.class)
+                .hasMessage("stream ended inside a record: 7 of 20 bytes read");
+    }
+
     static byte[] frame(String... records) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (String record : records) {

@@ -4,15 +4,18 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -84,6 +87,44 @@ public final class SpecCodec {
         return canonical.valueToTree(value);
     }
 
+    /**
+     * Binds a tree the schema accepted. What the schema cannot express (a number beyond the Java
+     * type, a duration beyond {@link Durations#MAX}) is reported at its path, never thrown as a bug.
+     */
+    public <T> T bind(JsonNode tree, Class<T> type) throws BindingException {
+        try {
+            return json.treeToValue(tree, type);
+        } catch (JsonMappingException e) {
+            throw new BindingException(path(e), message(e));
+        } catch (JsonProcessingException e) {
+            throw new BindingException("", message(e));
+        }
+    }
+
+    private static String path(JsonMappingException e) {
+        String path = "";
+        for (JsonMappingException.Reference r : e.getPath()) {
+            if (r.getFieldName() != null) {
+                path = DocumentPaths.child(path, r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                path = DocumentPaths.index(path, r.getIndex());
+            }
+        }
+        return path;
+    }
+
+    /** Our wording for a number too large for its field, else Jackson's without its type names and on one line. */
+    private static String message(JsonProcessingException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof InputCoercionException coercion) {
+                Class<?> target = coercion.getTargetType();
+                return "must be ≤ " + (target == long.class || target == Long.class ? Long.MAX_VALUE : Integer.MAX_VALUE);
+            }
+        }
+        String text = e.getOriginalMessage() == null ? "cannot be read" : e.getOriginalMessage();
+        return text.replaceAll("`[^`]*?([A-Za-z0-9_]+)`", "$1").replaceAll("\\s+", " ").strip();
+    }
+
     public <T> T fromTree(JsonNode tree, Class<T> type) {
         try {
             return json.treeToValue(tree, type);
@@ -121,7 +162,7 @@ public final class SpecCodec {
             try {
                 return Durations.parse(p.getValueAsString());
             } catch (IllegalArgumentException e) {
-                return (Duration) ctxt.handleWeirdStringValue(Duration.class, p.getValueAsString(), e.getMessage());
+                throw InvalidFormatException.from(p, e.getMessage(), p.getValueAsString(), Duration.class);
             }
         }
     }

@@ -78,9 +78,10 @@ public final class SchemaValidator {
         return path;
     }
 
+    /** The validator's message without its own path ({@code $.spec.x: } or, for property names, {@code /spec/x: }). */
     private static String stripPath(String message) {
         int colon = message.indexOf(": ");
-        return message.startsWith("$") && colon > 0 ? message.substring(colon + 2) : message;
+        return (message.startsWith("$") || message.startsWith("/")) && colon > 0 ? message.substring(colon + 2) : message;
     }
 
     private static String text(JsonNode node) {

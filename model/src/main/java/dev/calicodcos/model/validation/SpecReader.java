@@ -1,6 +1,7 @@
 package dev.calicodcos.model.validation;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.calicodcos.model.codec.BindingException;
 import dev.calicodcos.model.codec.DocumentException;
 import dev.calicodcos.model.codec.LocatedTree;
 import dev.calicodcos.model.codec.LocatedTreeReader;
@@ -40,7 +41,12 @@ public final class SpecReader {
             return new ReadResult.Invalid(locate(tree, schemaViolations));
         }
         ObjectNode defaulted = defaults.apply(tree.root());
-        CalicoCluster cluster = codec.fromTree(defaulted, CalicoCluster.class);
+        CalicoCluster cluster;
+        try {
+            cluster = codec.bind(defaulted, CalicoCluster.class);
+        } catch (BindingException e) {
+            return new ReadResult.Invalid(locate(tree, List.of(Violation.error(e.path(), e.getMessage()))));
+        }
         List<Violation> semantic = rules.check(cluster);
         List<Problem> problems = locate(tree, semantic);
         if (semantic.stream().anyMatch(Violation::isError)) {
