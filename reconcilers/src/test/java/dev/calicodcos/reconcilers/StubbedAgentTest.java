@@ -9,6 +9,7 @@ import dev.calicodcos.model.agent.AgentPlan;
 import dev.calicodcos.model.agent.ResolvedPlan;
 import dev.calicodcos.model.agent.AgentReport;
 import dev.calicodcos.model.agent.StepPhase;
+import dev.calicodcos.model.agent.StepReport;
 import dev.calicodcos.model.spec.StepName;
 import dev.calicodcos.reconcilers.agent.StepRunner;
 import dev.calicodcos.testkit.TempDirs;
@@ -89,7 +90,33 @@ class StubbedAgentTest {
 
         assertThat(reached.specRevision()).isEqualTo(1);
         assertThat(report.specRevision()).as("revision 2 has not started").isEqualTo(1);
-        assertThat(report.steps()).isEqualTo(reached.steps());
+        assertThat(step(reached, StepName.DOCKER_CLUSTER_STORE).phase()).isEqualTo(StepPhase.AWAITING_RESTART);
+        assertThat(step(report, StepName.DOCKER_CLUSTER_STORE).phase()).as("the held-back restart is given up").isEqualTo(StepPhase.PENDING);
+        reached.steps().forEach((name, before) -> {
+            if (name != StepName.DOCKER_CLUSTER_STORE) {
+                assertThat(report.steps().get(name)).as(name + " stands where revision 1 left it").isEqualTo(before);
+            }
+        });
+    }
+
+    @Test
+    void aPausedPlanGivesUpARestartWaitingForThePreviousSpecSoTheLeaderGetsItsGrantBack() {
+        ResolvedPlan first = new ResolvedPlan(new AgentPlan("agent-1", 1, Map.of(StepName.DOCKER_CLUSTER_STORE, "h1"), Optional.empty(),
+                false, false), plan(TestSpecs.ONLY_DOCKER).spec());
+        AgentReport ran = runner(Optional.of("20.10.24")).runOnce(first, Optional.empty());
+        Map<StepName, StepReport> steps = new java.util.EnumMap<>(ran.steps());
+        steps.put(StepName.DOCKER_CLUSTER_STORE, new StepReport(StepPhase.AWAITING_RESTART, "h1", Optional.empty(),
+                Optional.of("AwaitingRestartGrant"), "waiting for a restart grant", java.time.Instant.now()));
+        AgentReport awaiting = new AgentReport("agent-1", ran.nodeAgentVersion(), 1, ran.facts(), ran.blockers(), steps, ran.updatedAt());
+        ResolvedPlan heldBack = new ResolvedPlan(new AgentPlan("agent-1", 2, Map.of(StepName.DOCKER_CLUSTER_STORE, "h2"), Optional.empty(),
+                true, false), plan(TestSpecs.ONLY_DOCKER).spec());
+
+        AgentReport report = runner(Optional.of("20.10.24")).runOnce(heldBack, Optional.of(awaiting));
+
+        StepReport store = step(report, StepName.DOCKER_CLUSTER_STORE);
+        assertThat(store.phase()).isEqualTo(StepPhase.PENDING);
+        assertThat(store.desiredHash()).as("not the granted hash any more: the leader releases the grant").isNotEqualTo("h1");
+        assertThat(report.specRevision()).as("revision 2 has still not started").isEqualTo(1);
     }
 
     @Test

@@ -8,8 +8,7 @@ import java.util.List;
 /**
  * The planner's fuzz target (Jazzer, coverage-guided): the schedules of
  * {@link RolloutSafetyPropertiesTest} drawn from the fuzzer's bytes, so that it steers toward the
- * planner's unvisited branches; the same checks. Without canary waves until the planner bug that
- * test keeps disabled is fixed. The unit tier replays the corpus kept in test resources
+ * planner's unvisited branches; the same checks, canary waves included. The unit tier replays the corpus kept in test resources
  * ({@code PlannerFuzzTestInputs/}); {@code -Pfuzz} fuzzes it (see the README, "Property and fuzz tests").
  */
 class PlannerFuzzTest {
@@ -17,6 +16,7 @@ class PlannerFuzzTest {
 
     @FuzzTest(maxDuration = "5m")
     void theBudgetHoldsAndAgentsConvergeUnderAnySchedule(FuzzedDataProvider data) {
+        String canary = data.pickValue(new String[] {"0", "1", "2", "'50%'"});
         int budget = data.consumeInt(1, 3);
         int maxFailedAgents = data.consumeInt(0, 2);
         List<Integer> restartEvery = ints(data, 0, 2);
@@ -26,7 +26,7 @@ class PlannerFuzzTest {
         while (data.remainingBytes() > 0 && schedule.size() < 400) {
             schedule.add(event(data));
         }
-        RolloutSafetyPropertiesTest.simulate(budget, maxFailedAgents, "0", schedule, restartEvery, restartPasses, slowness);
+        RolloutSafetyPropertiesTest.simulate(budget, maxFailedAgents, canary, schedule, restartEvery, restartPasses, slowness);
     }
 
     private static List<Integer> ints(FuzzedDataProvider data, int min, int max) {

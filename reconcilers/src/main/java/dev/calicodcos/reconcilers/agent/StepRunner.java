@@ -113,7 +113,14 @@ public final class StepRunner {
     }
 
     private StepOutcome paused(AgentPlan plan, StepReconciler step, Optional<AgentReport> previous) {
-        return previous.map(r -> r.steps().get(step.name()))
+        Optional<StepReport> before = previous.map(r -> r.steps().get(step.name()));
+        boolean newerRevision = previous.filter(r -> r.specRevision() != plan.specRevision()).isPresent();
+        if (newerRevision && before.filter(b -> b.phase() == StepPhase.AWAITING_RESTART).isPresent()) {
+            // A restart the previous revision was waiting for, now held back by the pause: give it up, which
+            // hands the leader back any grant it holds for it (or a canary wave would wait for that slot forever).
+            return pending(plan, step, "plan paused; the restart the previous spec was waiting for is given up");
+        }
+        return before
                 // this runner wrote the previous report, so its reasons are all known tokens
                 .map(r -> new StepOutcome(r.phase(), r.desiredHash(), r.observedHash(), r.reason().flatMap(StepReason::fromToken),
                         r.message()))
@@ -167,11 +174,15 @@ public final class StepRunner {
      * still stand where the previous revision left them, so the report keeps that revision: the agent
      * must not look converged on a spec it has not started.
      */
+    /** Unchanged since {@code before}, or a held-back restart given up: nothing of the new revision has started. */
+    private static boolean standsWhereItWas(StepReport before, StepOutcome now) {
+        return before != null && (before.desiredHash().equals(now.desiredHash()) && before.phase() == now.phase()
+                || before.phase() == StepPhase.AWAITING_RESTART && now.phase() == StepPhase.PENDING);
+    }
+
     private static long revisionReached(AgentPlan plan, Map<StepName, StepOutcome> outcomes, Optional<AgentReport> previous) {
         boolean heldBack = plan.paused() && previous.isPresent() && previous.get().specRevision() != plan.specRevision()
-                && outcomes.entrySet().stream().allMatch(e -> previous.get().steps().containsKey(e.getKey())
-                        && previous.get().steps().get(e.getKey()).desiredHash().equals(e.getValue().desiredHash())
-                        && previous.get().steps().get(e.getKey()).phase() == e.getValue().phase());
+                && outcomes.entrySet().stream().allMatch(e -> standsWhereItWas(previous.get().steps().get(e.getKey()), e.getValue()));
         return heldBack ? previous.get().specRevision() : plan.specRevision();
     }
 }
