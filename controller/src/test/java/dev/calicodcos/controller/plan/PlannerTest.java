@@ -16,8 +16,10 @@ import dev.calicodcos.model.status.AgentPhase;
 import dev.calicodcos.model.status.ClusterEvent;
 import dev.calicodcos.model.status.Condition;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class PlannerTest {
@@ -235,6 +237,30 @@ class PlannerTest {
         assertThat(released.deletePlans()).containsExactly("a1");
         assertThat(released.plans().get("a2").restartGrant()).isPresent();
         assertThat(released.status().events()).extracting(ClusterEvent::reason).contains("AgentRemoved");
+    }
+
+    @Test
+    void anAgentResetUnderANewIdOnTheSameHostIsANewAgentAndTheOldIdKeepsItsSlotUntilTheGraceEnds() {
+        w.agents(privateAgent("a1"));
+        w.report("a1", PENDING, DOCKER_CLUSTER_STORE, AWAITING_RESTART);
+        assertThat(w.round().plans().get("a1").restartGrant()).as("a1 holds the one slot").isPresent();
+
+        // DC/OS agent reset: the host's old agent ID is gone, the same host registers as a new agent
+        w.agents.clear();
+        w.agents(new AgentView("a1-new", "a1.example.com", Set.of("*"), Map.of(), true));
+        w.reports.remove("a1");
+        w.report("a1-new", PENDING, DOCKER_CLUSTER_STORE, AWAITING_RESTART);
+        PlanResult reset = w.round();
+
+        assertThat(reset.status().agents().get("a1").phase()).isEqualTo(AgentPhase.GONE);
+        assertThat(reset.plans().get("a1").restartGrant()).as("the restart may still be under way on the host").isPresent();
+        assertThat(reset.plans().get("a1-new").restartGrant()).as("the budget counts the old ID's slot").isEmpty();
+
+        w.now = w.now.plus(PlannerFixtures.GRACE).plusSeconds(1);
+        PlanResult released = w.round();
+
+        assertThat(released.deletePlans()).containsExactly("a1");
+        assertThat(released.plans().get("a1-new").restartGrant()).isPresent();
     }
 
     @Test
