@@ -240,6 +240,11 @@ public final class DemoCluster implements AutoCloseable {
         return etcd.endpoint();
     }
 
+    /** Stops etcd and starts it again on the same port and data, as a restarted etcd member looks to every client. */
+    public void restartEtcd() {
+        etcd.restart();
+    }
+
     public ClusterKeys keys() {
         return keys;
     }
