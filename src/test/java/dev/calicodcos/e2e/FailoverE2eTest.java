@@ -22,11 +22,14 @@ class FailoverE2eTest {
         List<AgentSpec> docker20 = IntStream.rangeClosed(1, 4)
                 .mapToObj(i -> AgentSpec.privateAgent("10.0.1." + i).withDockerVersion("20.10.24")).toList();
         try (DemoCluster demo = DemoCluster.start(E2e.options(4).withAgents(docker20))) {
-            Controller standby = demo.startController();
-            Controller leader = demo.controllers().get(0);
-            await().atMost(Duration.ofSeconds(30)).until(leader::isLeader);
+            Controller first = demo.controllers().get(0);
+            Controller second = demo.startController();
             demo.apply(demo.exampleSpec());
             await().atMost(Duration.ofMinutes(2)).until(() -> demo.sim().agents().stream().anyMatch(a -> !E2e.restarts(a).isEmpty()));
+            // whichever replica leads now (under load the second may have won, or leadership moved once)
+            await().atMost(Duration.ofSeconds(30)).until(() -> first.isLeader() || second.isLeader());
+            Controller leader = first.isLeader() ? first : second;
+            Controller standby = leader == first ? second : first;
 
             leader.close();
 
