@@ -97,7 +97,8 @@ class AgentHostTest {
                 .anySatisfy(line -> assertThat(line).endsWith(" restart dcos-mesos-slave"))
                 .allSatisfy(line -> assertThat(line).matches("\\d{4}-\\d\\d-\\d\\dT\\S+Z .*"));
         assertThat(slaves().get("slaves").findValues("reregistered_time")).hasSize(1);
-        assertThat(scheduler.events(Event.Type.RESCIND)).isNotEmpty();
+        // the rescind reaches the scheduler on its own stream, not necessarily before the task's facts are written
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(scheduler.events(Event.Type.RESCIND)).isNotEmpty());
         // the task survived the restart
         assertThat(scheduler.updates("restarter").stream().map(Protos.TaskStatus::getState))
                 .doesNotContain(TaskState.TASK_FAILED, TaskState.TASK_LOST, TaskState.TASK_KILLED);
