@@ -71,6 +71,7 @@ class AgentHostTest {
                 "echo \"ip=$($CALICO_DCOS_HOST_ROOT/opt/mesosphere/bin/detect_ip)\" >> facts",
                 "echo \"systemctl=$(command -v systemctl)\" >> facts",
                 "echo \"before=$(systemctl is-active dcos-mesos-slave)\" >> facts",
+                "while [ ! -e go ]; do sleep 0.05; done   # the test holds an offer for this agent first",
                 "systemctl restart dcos-mesos-slave",
                 "echo \"after=$(systemctl is-active dcos-mesos-slave)\" >> facts",
                 "echo \"$(systemctl show -p ActiveEnterTimestamp dcos-mesos-slave)\" >> facts",
@@ -81,10 +82,14 @@ class AgentHostTest {
                 Protos.Environment.Variable.newBuilder().setName("CALICO_DCOS_HOST_ROOT").setValue("/")));
 
         scheduler.call(Tasks.launch(offer, task));
+        // an offer for the rest of this agent is outstanding when it goes away, so the master owes a rescind
+        await().atMost(Duration.ofSeconds(10)).until(() -> scheduler.offers(o -> o.getHostname().equals(HOST)).size() > 1);
+        Path sandbox = await().atMost(Duration.ofSeconds(10)).until(() -> cluster.agent(HOST).sandbox("restarter"), java.util.Optional::isPresent).get();
+        Files.writeString(sandbox.resolve("go"), "");
 
         await().atMost(Duration.ofSeconds(10)).until(() -> agentActive(HOST).equals("false"));
         await().atMost(Duration.ofSeconds(10)).until(() -> agentActive(HOST).equals("true"));
-        Path facts = cluster.agent(HOST).sandbox("restarter").orElseThrow().resolve("facts");
+        Path facts = sandbox.resolve("facts");
         await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(facts) && Files.readString(facts).contains("public-exit"));
         String content = Files.readString(facts);
         assertThat(content).contains("root=" + cluster.hostRoot(HOST))      // forced over the task's "/"
@@ -97,7 +102,6 @@ class AgentHostTest {
                 .anySatisfy(line -> assertThat(line).endsWith(" restart dcos-mesos-slave"))
                 .allSatisfy(line -> assertThat(line).matches("\\d{4}-\\d\\d-\\d\\dT\\S+Z .*"));
         assertThat(slaves().get("slaves").findValues("reregistered_time")).hasSize(1);
-        // the rescind reaches the scheduler on its own stream, not necessarily before the task's facts are written
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(scheduler.events(Event.Type.RESCIND)).isNotEmpty());
         // the task survived the restart
         assertThat(scheduler.updates("restarter").stream().map(Protos.TaskStatus::getState))
