@@ -57,6 +57,19 @@ final class E2e {
         return demo.status().orElseThrow();
     }
 
+    /** The conditions and every agent not Ready (phase, message, steps), one line each: what a failing run prints. */
+    static String notReady(DemoCluster demo) {
+        return demo.status().map(status -> {
+            StringBuilder out = new StringBuilder();
+            status.conditions().forEach(c -> out.append("  ").append(c.type()).append('=').append(c.status()).append(' ')
+                    .append(c.reason()).append(": ").append(c.message()).append('\n'));
+            status.agents().values().stream().filter(a -> a.phase() != dev.calicodcos.model.status.AgentPhase.READY)
+                    .forEach(a -> out.append("  ").append(a.hostname()).append(' ').append(a.phase()).append(' ').append(a.message())
+                            .append(' ').append(a.steps()).append('\n'));
+            return out.toString();
+        }).orElse("  (no status)");
+    }
+
     static String agentId(SimAgent agent) {
         return agent.id().getValue();
     }
