@@ -6,8 +6,12 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.calicodcos.demo.DemoCluster;
+import dev.calicodcos.model.status.AgentPhase;
+import dev.calicodcos.model.status.AgentStatus;
+import dev.calicodcos.model.status.ClusterEvent;
 import dev.calicodcos.model.status.ClusterStatus;
 import dev.calicodcos.model.status.Condition;
+import dev.calicodcos.sim.AgentSpec;
 import dev.calicodcos.sim.agent.SimAgent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,6 +28,9 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.IntStream;
 
 /** What the end-to-end tests look at: the jars, convergence, agents' host roots, Docker fakes and systemctl logs. */
 final class E2e {
@@ -209,6 +216,85 @@ final class E2e {
                 byName.put(c.path("Names").path(0).asText().replaceFirst("^/", ""), c);
             }
             return byName;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@code count} private agents {@code <subnet>.1}… on Docker 20.10, whose cluster store needs a docker restart (a disruption). */
+    static List<AgentSpec> docker20Agents(String subnet, int count) {
+        return IntStream.rangeClosed(1, count).mapToObj(i -> AgentSpec.privateAgent(subnet + "." + i).withDockerVersion("20.10.24")).toList();
+    }
+
+    /**
+     * Each step acted once on a Docker 20.10 agent, nothing redone: docker restarted once (its only
+     * restart), the etcd proxy started once, each Calico container started once.
+     */
+    static void assertEachStepActedOnce(SimAgent agent) {
+        String host = agent.spec().hostname();
+        assertThat(restarts(agent)).as(host + ": restarts").extracting(Call::args).containsExactly("restart docker");
+        assertThat(agent.hostServices().startCount("calico-dcos-etcd-proxy")).as(host + ": etcd proxy starts").isEqualTo(1);
+        assertThat(agent.docker().startCount("calico-libnetwork")).as(host + ": calico-libnetwork starts").isEqualTo(1);
+        assertThat(agent.docker().startCount("calico-node")).as(host + ": calico-node starts").isEqualTo(1);
+    }
+
+    /** Whether the agent is inside a disruptive window now, by its own log: a begin without its end. */
+    static boolean inWindow(SimAgent agent) {
+        return disruptions(agent).stream().anyMatch(w -> w.end().equals(Instant.MAX));
+    }
+
+    /** Waits until some agent is inside a disruptive window (so it holds a restart slot) and returns it. */
+    static SimAgent awaitAgentInWindow(List<SimAgent> agents, Duration timeout) {
+        return await().atMost(timeout).pollInterval(Duration.ofMillis(100))
+                .until(() -> agents.stream().filter(E2e::inWindow).findFirst(), Optional::isPresent).orElseThrow();
+    }
+
+    /** The status's events of {@code reason} about {@code agent}, oldest first. */
+    static List<ClusterEvent> events(DemoCluster demo, String reason, SimAgent agent) {
+        return demo.status().map(s -> s.events().stream()
+                .filter(e -> e.reason().equals(reason) && agentId(agent).equals(e.agentId())).toList()).orElse(List.of());
+    }
+
+    /** Waits for the first event of {@code reason} about {@code agent} and returns it. */
+    static ClusterEvent awaitEvent(DemoCluster demo, String reason, SimAgent agent, Duration timeout) {
+        return await().atMost(timeout).pollInterval(Duration.ofMillis(250))
+                .until(() -> events(demo, reason, agent), e -> !e.isEmpty()).get(0);
+    }
+
+    /** The agent's row in the status, if it has one. */
+    static Optional<AgentStatus> row(DemoCluster demo, SimAgent agent) {
+        return demo.status().map(s -> s.agents().get(agentId(agent)));
+    }
+
+    static boolean hasPhase(DemoCluster demo, SimAgent agent, AgentPhase phase) {
+        return row(demo, agent).map(r -> r.phase() == phase).orElse(false);
+    }
+
+    /**
+     * The node-agent tasks the Mesos master lists now (every live one, unreachable included), as
+     * task ID to state, by agent ID; from {@code /master/state}, the master's own bookkeeping.
+     */
+    static Map<String, Map<String, String>> nodeAgentTasks(DemoCluster demo) {
+        Map<String, Map<String, String>> byAgent = new TreeMap<>();
+        for (JsonNode framework : masterState(demo).path("frameworks")) {
+            for (JsonNode task : framework.path("tasks")) {
+                if (task.path("id").asText().startsWith("calico-node-agent_")) {
+                    byAgent.computeIfAbsent(task.path("slave_id").asText(), k -> new TreeMap<>())
+                            .put(task.path("id").asText(), task.path("state").asText());
+                }
+            }
+        }
+        return byAgent;
+    }
+
+    /** {@code GET /master/state} of the leading master. */
+    static JsonNode masterState(DemoCluster demo) {
+        try {
+            HttpRequest request = HttpRequest.newBuilder(demo.sim().masterUrl().resolve("/master/state")).build();
+            return JSON.readTree(HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()).body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

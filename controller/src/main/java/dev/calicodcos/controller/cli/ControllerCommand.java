@@ -78,7 +78,8 @@ final class ControllerCommand extends EtcdCommand {
 
     @Option(names = "--gone-grace", defaultValue = "15m",
             description = "How long an agent the master stops listing keeps its plan and restart slot (default ${DEFAULT-VALUE}: longer"
-                    + " than the Mesos master's 10-minute agent re-registration window after a failover).")
+                    + " than the Mesos master's 10-minute agent re-registration window after a failover); longer while its node"
+                    + " agent still reports the restart it was granted under way.")
     String goneGrace;
 
     @Option(names = "--lease-ttl", defaultValue = "10s", description = "Leader lease; a dead leader is replaced after this (default ${DEFAULT-VALUE}).")

@@ -2,6 +2,7 @@ package dev.calicodcos.controller.plan;
 
 import dev.calicodcos.model.Redaction;
 import dev.calicodcos.model.agent.AgentPlan;
+import dev.calicodcos.model.agent.AgentReport;
 import dev.calicodcos.model.agent.SpecInForce;
 import dev.calicodcos.model.agent.StepPhase;
 import dev.calicodcos.model.codec.SpecCodec;
@@ -126,7 +127,8 @@ public final class Planner {
     /**
      * Whether a planned agent keeps its plan: a listed agent the spec no longer selects loses it once
      * it holds no grant; an agent the master stopped listing keeps it (and its restart slot) for the
-     * grace period, counted from {@code before}'s goneSince.
+     * grace period, counted from {@code before}'s goneSince, and past it while its node agent still
+     * reports the granted restart under way.
      */
     static void judge(PlanInput in, String agentId, AgentPlan plan, boolean listed, boolean selected, AgentStatus before,
                       Set<String> deletePlans, Map<String, Instant> goneSince, List<ClusterEvent> events) {
@@ -138,13 +140,24 @@ public final class Planner {
             return;
         }
         Instant since = before != null && before.goneSince() != null ? before.goneSince() : in.now();
-        if (since.plus(in.goneGracePeriod()).isAfter(in.now())) {
+        if (since.plus(in.goneGracePeriod()).isAfter(in.now()) || restartUnderWay(plan, in.reports().get(agentId))) {
             goneSince.put(agentId, since);
         } else {
             deletePlans.add(agentId);
             events.add(event(in, "AgentRemoved", agentId, null, "not listed by the Mesos master for "
                     + in.goneGracePeriod().toSeconds() + "s; its plan and restart slot are released"));
         }
+    }
+
+    /**
+     * Whether the agent's own node agent, still reporting (its report lives under its lease), says the
+     * step it was granted a restart for is restarting. The master may stop listing an agent that still
+     * reaches etcd (a partition from the master only); releasing its slot then would let a second agent
+     * restart while this one still is. A node agent that died loses its report, and the grace decides.
+     */
+    static boolean restartUnderWay(AgentPlan plan, AgentReport report) {
+        return plan.restartGrant().map(grant -> report != null && report.steps().get(grant.step()) != null
+                && report.steps().get(grant.step()).phase() == StepPhase.RESTARTING).orElse(false);
     }
 
     /**

@@ -240,6 +240,34 @@ class PlannerTest {
     }
 
     @Test
+    void aGoneAgentWhoseNodeAgentStillReportsItsRestartUnderWayKeepsItsSlotPastTheGraceUntilTheRestartEnds() {
+        w.agents(privateAgent("a1"), privateAgent("a2"));
+        w.report("a1", PENDING, DOCKER_CLUSTER_STORE, AWAITING_RESTART);
+        assertThat(w.round().plans().get("a1").restartGrant()).as("a1 holds the one slot").isPresent();
+        // partitioned from the master only: its node agent still reaches etcd and restarts docker under the grant
+        w.agents.removeIf(a -> a.agentId().equals("a1"));
+        w.report("a1", PENDING, DOCKER_CLUSTER_STORE, RESTARTING);
+        w.report("a2", PENDING, DOCKER_CLUSTER_STORE, AWAITING_RESTART);
+        w.round();
+
+        w.now = w.now.plus(PlannerFixtures.GRACE).plusSeconds(1);
+        PlanResult pastGrace = w.round();
+
+        assertThat(pastGrace.deletePlans()).as("docker is still restarting on a1").isEmpty();
+        assertThat(pastGrace.plans().get("a1").restartGrant()).isPresent();
+        assertThat(pastGrace.plans().get("a2").restartGrant()).as("the budget still counts a1's restart").isEmpty();
+        assertThat(pastGrace.status().agents().get("a1").phase()).isEqualTo(AgentPhase.GONE);
+        assertThat(pastGrace.status().events()).extracting(ClusterEvent::reason).doesNotContain("AgentRemoved");
+
+        w.report("a1", PENDING, DOCKER_CLUSTER_STORE, DONE);
+        PlanResult restarted = w.round();
+
+        assertThat(restarted.deletePlans()).containsExactly("a1");
+        assertThat(restarted.plans().get("a2").restartGrant()).isPresent();
+        assertThat(restarted.status().events()).extracting(ClusterEvent::reason).contains("AgentRemoved");
+    }
+
+    @Test
     void anAgentResetUnderANewIdOnTheSameHostIsANewAgentAndTheOldIdKeepsItsSlotUntilTheGraceEnds() {
         w.agents(privateAgent("a1"));
         w.report("a1", PENDING, DOCKER_CLUSTER_STORE, AWAITING_RESTART);
