@@ -24,6 +24,7 @@ import dev.calicodcos.model.status.ClusterStatus;
 import dev.calicodcos.sim.AgentSpec;
 import dev.calicodcos.sim.SimulatedCluster;
 import dev.calicodcos.testkit.EtcdServer;
+import dev.calicodcos.testkit.TcpProxy;
 import dev.calicodcos.testkit.FreePorts;
 import dev.calicodcos.testkit.TempDirs;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -58,11 +59,18 @@ public final class DemoCluster implements AutoCloseable {
      * @param httpPort   the controller's port (0: any free port)
      * @param agentPoll  how often the controller lists agents
      * @param goneGrace  how long an agent the master stops listing keeps its plan and slot
+     * @param etcdLatency added each way between etcd and everything of the product (controllers, node
+     *                    agents, their etcd proxies), through a {@link TcpProxy}: a slow etcd. Zero: none
      */
     public record Options(List<AgentSpec> agents, Path jar, Path runtime, int httpPort, Duration agentPoll, Duration resync,
-                          Duration heartbeat, Duration agentRestartDelay, Duration goneGrace) {
+                          Duration heartbeat, Duration agentRestartDelay, Duration goneGrace, Duration etcdLatency) {
         public Options {
             agents = List.copyOf(agents);
+        }
+
+        public Options(List<AgentSpec> agents, Path jar, Path runtime, int httpPort, Duration agentPoll, Duration resync,
+                       Duration heartbeat, Duration agentRestartDelay, Duration goneGrace) {
+            this(agents, jar, runtime, httpPort, agentPoll, resync, heartbeat, agentRestartDelay, goneGrace, Duration.ZERO);
         }
 
         /** The runtime tarball is the one beside the jar, found as the controller finds it. */
@@ -79,15 +87,19 @@ public final class DemoCluster implements AutoCloseable {
         }
 
         public Options withAgents(List<AgentSpec> specs) {
-            return new Options(specs, jar, runtime, httpPort, agentPoll, resync, heartbeat, agentRestartDelay, goneGrace);
+            return new Options(specs, jar, runtime, httpPort, agentPoll, resync, heartbeat, agentRestartDelay, goneGrace, etcdLatency);
         }
 
         public Options withHttpPort(int port) {
-            return new Options(agents, jar, runtime, port, agentPoll, resync, heartbeat, agentRestartDelay, goneGrace);
+            return new Options(agents, jar, runtime, port, agentPoll, resync, heartbeat, agentRestartDelay, goneGrace, etcdLatency);
         }
 
         public Options withGoneGrace(Duration grace) {
-            return new Options(agents, jar, runtime, httpPort, agentPoll, resync, heartbeat, agentRestartDelay, grace);
+            return new Options(agents, jar, runtime, httpPort, agentPoll, resync, heartbeat, agentRestartDelay, grace, etcdLatency);
+        }
+
+        public Options withEtcdLatency(Duration latency) {
+            return new Options(agents, jar, runtime, httpPort, agentPoll, resync, heartbeat, agentRestartDelay, goneGrace, latency);
         }
     }
 
@@ -95,6 +107,8 @@ public final class DemoCluster implements AutoCloseable {
     private final Path workDir;
     private final ClusterKeys keys = new ClusterKeys(PREFIX, ClusterKeys.DEFAULT_CLUSTER);
     private final EtcdServer etcd;
+    /** What the product reaches etcd through: etcd itself, or with {@link Options#etcdLatency} a slow link to it. */
+    private final String productEtcd;
     private final SimulatedCluster sim;
     private final List<Controller> controllers = new ArrayList<>();
     private final Options options;
@@ -110,6 +124,14 @@ public final class DemoCluster implements AutoCloseable {
         try {
             etcd = EtcdServer.start();
             parts.add(etcd);
+            if (options.etcdLatency().isZero()) {
+                productEtcd = etcd.endpoint();
+            } else {
+                TcpProxy slow = TcpProxy.to("127.0.0.1", etcd.clientPort());
+                slow.setLatency(options.etcdLatency());
+                parts.add(0, slow);
+                productEtcd = "http://127.0.0.1:" + slow.port();
+            }
             sim = SimulatedCluster.builder()
                     .agents(options.agents())
                     .heartbeatInterval(options.heartbeat())
@@ -164,7 +186,7 @@ public final class DemoCluster implements AutoCloseable {
         ObjectMapper json = new ObjectMapper();
         OkHttpClient http = new OkHttpClient();
         MasterEndpoint master = MasterEndpoint.direct(sim.masterUrl().toString());
-        List<String> nodeArgs = List.of("--etcd-endpoints", etcd.endpoint(), "--prefix", PREFIX, "--cluster", keys.cluster());
+        List<String> nodeArgs = List.of("--etcd-endpoints", productEtcd, "--prefix", PREFIX, "--cluster", keys.cluster());
         // As in production: the node agents fetch the runtime and the jar from this controller and
         // run on that runtime, never on the simulator's own java.
         NodeAgentTaskFactory tasks = NodeAgentTaskFactory.servedBy("http://127.0.0.1:" + port, artifacts, nodeArgs, 0.2, 384,
@@ -174,7 +196,7 @@ public final class DemoCluster implements AutoCloseable {
         Controller.Settings settings = new Controller.Settings(keys, options.resync(), options.agentPoll(), options.goneGrace(),
                 Duration.ofSeconds(3), "demo-" + controllers.size(), new InetSocketAddress("127.0.0.1", port), artifacts.all());
         HttpMesosMaster mesos = new HttpMesosMaster(http, MasterClientConfig.defaults(master), json);
-        Controller controller = Controller.start(settings, EtcdClients.connect(EtcdOptions.plain(etcd.endpoint())),
+        Controller controller = Controller.start(settings, EtcdClients.connect(EtcdOptions.plain(productEtcd)),
                 new MesosAgentSource(mesos), new MesosWorkloadSource(mesos, "calico-dcos-demo"), new MesosMaintenanceSchedule(mesos, json),
                 fleet.factory(),
                 Clock.systemUTC(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
@@ -204,7 +226,7 @@ public final class DemoCluster implements AutoCloseable {
         DemoDownloads.Download ipam = downloads.cniPlugin("calico-ipam");
         try (InputStream in = DemoCluster.class.getResourceAsStream("demo-cluster.yaml")) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8)
-                    .replace("@ETCD@", etcd.endpoint())
+                    .replace("@ETCD@", productEtcd)
                     .replace("@ETCD_RELEASE_URL@", etcdRelease.url().toString())
                     .replace("@ETCD_RELEASE_SHA256@", etcdRelease.sha256())
                     .replace("@CALICO_URL@", calico.url().toString())
@@ -236,6 +258,7 @@ public final class DemoCluster implements AutoCloseable {
         return new ClusterStore(kv, new ClusterDocuments(keys, codec)).status();
     }
 
+    /** etcd itself, for the CLI and the tests' own reads: never through {@link Options#etcdLatency}'s slow link. */
     public String etcdEndpoint() {
         return etcd.endpoint();
     }

@@ -3,17 +3,17 @@ package dev.calicodcos.controller.election;
 import dev.calicodcos.kvstore.KvStore;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.common.exception.ErrorCode;
+import io.etcd.jetcd.common.exception.EtcdException;
 import io.etcd.jetcd.election.CampaignResponse;
 import io.etcd.jetcd.election.LeaderKey;
 import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
-import io.etcd.jetcd.support.CloseableClient;
-import io.grpc.stub.StreamObserver;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -26,15 +26,20 @@ import org.slf4j.LoggerFactory;
  * election key and its create revision; every leader write compares it in the same transaction, so
  * a deposed leader's writes fail even before it notices.
  *
- * <p>A keep-alive that fails is opened again every half second while the lease still has time
- * left: under load etcd answers "request timed out" now and then, and ending leadership at the
- * first such answer made a 10,000-agent rollout change leader 22 times in 15 minutes, each change a
- * full re-plan. Leadership ends when etcd says the lease is gone, or locally when no renewal came
- * for the lease's TTL less a margin (before etcd can expire it and elect another replica); then the
- * replica campaigns again with a new lease.
+ * <p>The lease is renewed every half second, each renewal a request of its own, and a failed one
+ * is simply followed by the next while the lease still has time left: under load etcd answers
+ * "request timed out" now and then, and ending leadership at the first such answer made a
+ * 10,000-agent rollout change leader 22 times in 15 minutes, each change a full re-plan. Leadership
+ * ends when etcd says the lease is gone, or locally when no renewal sent within the lease's TTL less
+ * a margin was answered: counted from when the renewal was sent, so the replica stops before etcd
+ * can expire the lease and elect another however slowly etcd answers. Then the replica campaigns
+ * again with a new lease. A campaign won on a lease the keeper already gave up (etcd answered too
+ * slowly meanwhile) is resigned at once, not led for an instant.
  */
 public final class EtcdLeaderElection implements Leadership, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EtcdLeaderElection.class);
+    /** A renewal every half second: a lease of a few seconds survives a few slow or lost ones. */
+    private static final Duration RENEW_EVERY = Duration.ofMillis(500);
 
     private final Client client;
     private final ByteSequence electionName;
@@ -89,10 +94,18 @@ public final class EtcdLeaderElection implements Leadership, AutoCloseable {
             leadershipEnded = new CountDownLatch(1);
             LeaseKeeper keepAlive = null;
             try {
+                long askedAt = System.nanoTime();
                 long lease = client.getLeaseClient().grant(leaseTtl.toSeconds()).get(10, TimeUnit.SECONDS).getID();
-                keepAlive = new LeaseKeeper(lease);
+                keepAlive = new LeaseKeeper(lease, askedAt);
                 CampaignResponse won = client.getElectionClient().campaign(electionName, lease, identity).get();
                 LeaderKey key = won.getLeader();
+                if (leadershipEnded.getCount() == 0) {
+                    // The keeper gave this lease up while the campaign waited (etcd answered too slowly):
+                    // leading on it would end at once, a change of leader for nothing. Start over.
+                    LOG.info("won the election on a lease no longer renewed; campaigning again with a new lease");
+                    resign(key);
+                    continue;
+                }
                 KvStore.Fence mine = new KvStore.Fence(key.getKey().toString(StandardCharsets.UTF_8), key.getRevision());
                 fence.set(mine);
                 LOG.info("elected leader key={} revision={}", mine.key(), mine.createRevision());
@@ -133,74 +146,83 @@ public final class EtcdLeaderElection implements Leadership, AutoCloseable {
     }
 
     /**
-     * Keeps one lease alive: reopens a keep-alive that failed while the lease has time left, and
-     * ends leadership when etcd says the lease is gone or no renewal came before the local deadline.
+     * Keeps one lease alive: asks etcd to renew it every {@link #RENEW_EVERY}, each renewal on its own,
+     * so a slow or failed one does not hold up the next. The local deadline counts from when a renewal
+     * was sent, not from when its answer came: etcd renewed the lease somewhere in between, so however
+     * late the answer, the deadline falls before etcd can expire the lease. Ends leadership when etcd
+     * says the lease is gone or the deadline passes.
      */
-    private final class LeaseKeeper implements StreamObserver<LeaseKeepAliveResponse>, AutoCloseable {
+    private final class LeaseKeeper implements AutoCloseable {
         private final long lease;
+        private final ScheduledFuture<?> renewals;
         private final ScheduledFuture<?> deadlineCheck;
         private volatile long deadlineNanos;
-        private volatile CloseableClient stream;
         private volatile String lastError = "none";
         private volatile boolean failing;
         private volatile boolean done;
 
-        LeaseKeeper(long lease) {
+        /** @param askedAt when the lease was asked for ({@link System#nanoTime}): etcd granted it after that */
+        LeaseKeeper(long lease, long askedAt) {
             this.lease = lease;
-            renewedFor(leaseTtl);
-            stream = client.getLeaseClient().keepAlive(lease, this);
+            this.deadlineNanos = deadline(askedAt, leaseTtl);
+            renewals = keeper.scheduleWithFixedDelay(this::renew, 0, RENEW_EVERY.toMillis(), TimeUnit.MILLISECONDS);
             deadlineCheck = keeper.scheduleWithFixedDelay(this::checkDeadline, 200, 200, TimeUnit.MILLISECONDS);
         }
 
-        /** The local deadline: the TTL from now, less a margin so this replica stops before etcd could elect another. */
-        private void renewedFor(Duration ttl) {
+        /** The local deadline: the TTL from {@code sentAt}, less a margin so this replica stops before etcd could elect another. */
+        private static long deadline(long sentAt, Duration ttl) {
             Duration margin = ttl.dividedBy(5).compareTo(Duration.ofSeconds(2)) > 0 ? Duration.ofSeconds(2) : ttl.dividedBy(5);
-            deadlineNanos = System.nanoTime() + ttl.minus(margin).toNanos();
+            return sentAt + ttl.minus(margin).toNanos();
         }
 
-        @Override
-        public void onNext(LeaseKeepAliveResponse value) {
-            if (value.getTTL() <= 0) {
-                end("lease expired");
-            } else {
-                renewedFor(Duration.ofSeconds(value.getTTL()));
-                if (failing) {
-                    failing = false;
-                    LOG.info("lease keep-alive renewed again");
-                }
+        private synchronized void renewedFor(long sentAt, Duration ttl) {
+            long deadline = deadline(sentAt, ttl);
+            if (deadline - deadlineNanos > 0) {
+                deadlineNanos = deadline; // answers may come out of order: the newest renewal counts
             }
         }
 
-        @Override
-        public void onError(Throwable t) {
-            lastError = String.valueOf(t.getMessage());
-            if (!done && !closed) {
-                if (!failing) {
-                    failing = true; // said once per streak of failures, not every half second
-                    LOG.info("lease keep-alive failed, retrying while the lease lasts error={}", lastError);
-                }
-                try {
-                    keeper.schedule(this::reopen, 500, TimeUnit.MILLISECONDS);
-                } catch (RejectedExecutionException e) {
-                    // closing: nothing to keep alive
-                }
-            }
-        }
-
-        @Override
-        public void onCompleted() {
-            onError(new IllegalStateException("the keep-alive stream ended"));
-        }
-
-        private void reopen() {
+        private void renew() {
             if (done) {
                 return;
             }
+            long sentAt = System.nanoTime();
             try {
-                stream.close();
-                stream = client.getLeaseClient().keepAlive(lease, this);
+                client.getLeaseClient().keepAliveOnce(lease).orTimeout(leaseTtl.toMillis(), TimeUnit.MILLISECONDS)
+                        .whenComplete((answer, error) -> {
+                            if (error == null) {
+                                renewed(sentAt, answer);
+                            } else {
+                                failed(error);
+                            }
+                        });
             } catch (RuntimeException e) {
-                onError(e);
+                failed(e); // the client is closing: a throw here would end the schedule without a word
+            }
+        }
+
+        private void renewed(long sentAt, LeaseKeepAliveResponse answer) {
+            if (answer.getTTL() <= 0) {
+                end("lease expired");
+                return;
+            }
+            renewedFor(sentAt, Duration.ofSeconds(answer.getTTL()));
+            if (failing) {
+                failing = false;
+                LOG.info("lease keep-alive renewed again");
+            }
+        }
+
+        private void failed(Throwable error) {
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (cause instanceof EtcdException etcd && etcd.getErrorCode() == ErrorCode.NOT_FOUND) {
+                end("lease expired");
+                return;
+            }
+            lastError = String.valueOf(cause.getMessage());
+            if (!failing && !done && !closed) {
+                failing = true; // said once per streak of failures, not every renewal
+                LOG.info("lease keep-alive failed, retrying while the lease lasts error={}", lastError);
             }
         }
 
@@ -223,8 +245,8 @@ public final class EtcdLeaderElection implements Leadership, AutoCloseable {
         @Override
         public void close() {
             done = true;
+            renewals.cancel(false);
             deadlineCheck.cancel(false);
-            stream.close();
         }
     }
 

@@ -77,11 +77,13 @@ public final class ClusterReconciler implements ReconcilePass {
     /** Agents changed since the last plan, carried over a read that stopped to look the workloads up first. */
     private final Set<String> carried = new HashSet<>();
     // State across passes, all on the loop thread: the spec in force, the last spec read, the leadership
-    // term, and the revision of the last write this controller made.
+    // term, the revision of the last write this controller made, and the batches of a write that failed
+    // without an answer (etcd may have applied them) until a pass has seen whatever of them landed.
     private LastGoodSpec lastGood;
     private ReadSpec lastRead;
     private KvStore.Fence term;
     private long lastWrite;
+    private List<List<PlannedWrite>> unanswered = List.of();
 
     public ClusterReconciler(ClusterStore store, ClusterView view, SpecCodec codec, AgentSource agents, Clock clock,
                              Duration goneGracePeriod) {
@@ -254,7 +256,9 @@ public final class ClusterReconciler implements ReconcilePass {
      * Waits until the view holds every write that matters: a new leadership term waits for the
      * revision etcd is at now (every earlier leader's write precedes it) and plans everyone once;
      * within a term the view must have seen this controller's own last write, or the budget would
-     * count grants that are missing.
+     * count grants that are missing. That includes a write whose answer was lost (an ambiguous
+     * commit: the connection dropped after etcd applied it, and the watch on it may have lost the
+     * change too), at the revision etcd shows for it.
      */
     private void awaitCurrentView(KvStore.Fence fence) throws InterruptedException {
         long atLeast = lastWrite;
@@ -264,10 +268,14 @@ public final class ClusterReconciler implements ReconcilePass {
             drains.ifPresent(MaintenanceDrains::newTerm);
             term = fence;
         }
+        if (!unanswered.isEmpty()) {
+            atLeast = Math.max(atLeast, store.landedRevision(unanswered));
+        }
         if (!view.awaitRevision(atLeast, OWN_WRITES)) {
             throw new StoreException("the etcd watch has not brought back revision " + atLeast + " within "
                     + OWN_WRITES.toSeconds() + "s", null);
         }
+        unanswered = List.of();
     }
 
     private PassResult write(KvStore.Fence fence, Planned planned) {
@@ -278,6 +286,7 @@ public final class ClusterReconciler implements ReconcilePass {
                 revision = store.commit(fence, planned.batches());
             } catch (RuntimeException e) {
                 planner.forget(); // some batches may have landed: etcd no longer holds what the planner remembers
+                unanswered = planned.batches();
                 throw e;
             }
             if (revision.isEmpty()) {

@@ -79,6 +79,23 @@ public final class ClusterStore {
         return revision;
     }
 
+    /**
+     * After {@link #commit} failed without an answer (etcd may or may not have applied the batches):
+     * the newest revision any of them shows in etcd now, read from one key each batch puts (a batch
+     * is one transaction, so one key tells for all of it). A view that has seen this revision holds
+     * whatever etcd applied; a batch that did not land shows an older, already seen revision.
+     */
+    public long landedRevision(List<List<PlannedWrite>> batches) {
+        long newest = 0;
+        for (List<PlannedWrite> batch : batches) {
+            Optional<KvStore.Write> put = batch.stream().map(this::write).filter(w -> w instanceof KvStore.Put).findFirst();
+            if (put.isPresent()) {
+                newest = Math.max(newest, kv.get(put.get().key()).map(Versioned::modRevision).orElse(0L));
+            }
+        }
+        return newest;
+    }
+
     /** etcd's current revision: one small request, so a new leader need not re-read the cluster. */
     public long revision() {
         return kv.revision();
