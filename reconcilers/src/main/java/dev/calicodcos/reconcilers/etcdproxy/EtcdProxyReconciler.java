@@ -74,6 +74,8 @@ public final class EtcdProxyReconciler implements StepReconciler {
     private final Clock clock;
     private final CrashPoints crashPoints;
     private final RollbackPoint rollbackPoint;
+    /** When reads through the proxy began failing, this time; null while they succeed. One node agent, one loop thread. */
+    private Instant failingSince;
 
     public EtcdProxyReconciler(HostFiles files, Services services, HostNetwork network, Downloader downloads, SrvResolver srv,
                                EtcdProbe probe, RestartGate gate, Clock clock, CrashPoints crashPoints) {
@@ -272,15 +274,24 @@ public final class EtcdProxyReconciler implements StepReconciler {
         String what = "etcd " + mode.name().toLowerCase(Locale.ROOT) + " on " + desired.bindAddress();
         Optional<String> problem = probe.check("http://" + desired.bindAddress(), mode);
         if (problem.isEmpty()) {
+            failingSince = null;
             gate.finish(name());
             rollbackPoint.forget(); // the proxy runs this unit well: it is the next rollback point
             return StepOutcome.done(desired.hash(), what + " answers (" + UNIT + ")");
         }
-        Instant since = services.activeSince(UNIT).orElse(Instant.EPOCH);
-        if (clock.instant().isBefore(since.plus(GRACE))) {
-            return StepOutcome.applying(desired.hash(), Optional.of(desired.hash()),
-                    what + " runs; not answering yet: " + problem.get());
+        Instant now = clock.instant();
+        if (failingSince == null) {
+            failingSince = now;
         }
+        // Counted from the later of its start and the failure's: upstream etcd restarting fails every
+        // proxy's reads for a few seconds, which is no reason to restart proxies long running.
+        Instant since = services.activeSince(UNIT).orElse(Instant.EPOCH);
+        Instant failingFrom = since.isAfter(failingSince) ? since : failingSince;
+        if (now.isBefore(failingFrom.plus(GRACE))) {
+            return StepOutcome.applying(desired.hash(), Optional.of(desired.hash()),
+                    what + " runs; not answering since " + failingFrom + ": " + problem.get());
+        }
+        failingSince = null;
         // Not serving anyway, so a restart disrupts nothing; a v2 proxy also forgets a stale member list.
         services.restart(UNIT);
         return StepOutcome.failed(desired.hash(), Optional.of(desired.hash()), StepReason.ETCD_PROXY_NOT_ANSWERING, "requests through "

@@ -224,15 +224,51 @@ class EtcdProxyStepTest {
     void aProxyThatStaysUnansweringIsRestartedAfterTheGracePeriodAndSaysWhy() throws IOException {
         installed(SPEC_A);
         probeProblem = Optional.of("connection refused");
+        EtcdProxyReconciler step = step();
 
-        StepOutcome early = step().reconcile(context(SPEC_A));
+        StepOutcome early = step.reconcile(context(SPEC_A));
         clock.advance(EtcdProxyReconciler.GRACE.plusSeconds(1));
-        StepOutcome late = step().reconcile(context(SPEC_A));
+        StepOutcome late = step.reconcile(context(SPEC_A));
 
         assertThat(early.phase()).isEqualTo(StepPhase.APPLYING);
         assertThat(late.phase()).isEqualTo(StepPhase.FAILED);
         assertThat(late.reason()).contains(StepReason.ETCD_PROXY_NOT_ANSWERING);
         assertThat(late.message()).contains("connection refused", "restarted " + UNIT);
+        assertThat(services.calls().stream().filter(c -> c.equals("restart " + UNIT)).count()).isEqualTo(1);
+    }
+
+    /**
+     * Upstream etcd restarting (a rolling restart of the etcd cluster) fails reads through every
+     * agent's proxy for a few seconds: that is no reason to restart the proxies, which have long
+     * been running. Only a failure that lasts the grace period is.
+     */
+    @Test
+    void aLongRunningProxyThatStopsAnsweringBrieflyIsNotRestartedOnlyOneFailingForTheGracePeriodIs() throws IOException {
+        installed(SPEC_A);
+        EtcdProxyReconciler step = step();
+        clock.advance(EtcdProxyReconciler.GRACE.multipliedBy(10));
+        assertThat(step.reconcile(context(SPEC_A)).phase()).isEqualTo(StepPhase.DONE);
+
+        probeProblem = Optional.of("etcdserver: request timed out");
+        StepOutcome blip = step.reconcile(context(SPEC_A));
+        clock.advance(Duration.ofSeconds(5));
+        probeProblem = Optional.empty();
+        StepOutcome back = step.reconcile(context(SPEC_A));
+        probeProblem = Optional.of("connection refused");
+        clock.advance(Duration.ofSeconds(5));
+        StepOutcome failingAgain = step.reconcile(context(SPEC_A));
+        clock.advance(EtcdProxyReconciler.GRACE.minusSeconds(1));
+        StepOutcome stillWithinGrace = step.reconcile(context(SPEC_A));
+        clock.advance(Duration.ofSeconds(2));
+        StepOutcome pastGrace = step.reconcile(context(SPEC_A));
+
+        assertThat(blip.phase()).isEqualTo(StepPhase.APPLYING);
+        assertThat(blip.message()).contains("not answering since", "request timed out");
+        assertThat(back.phase()).isEqualTo(StepPhase.DONE);
+        assertThat(failingAgain.phase()).as("the failure counts from when it began again").isEqualTo(StepPhase.APPLYING);
+        assertThat(stillWithinGrace.phase()).isEqualTo(StepPhase.APPLYING);
+        assertThat(pastGrace.phase()).isEqualTo(StepPhase.FAILED);
+        assertThat(pastGrace.reason()).contains(StepReason.ETCD_PROXY_NOT_ANSWERING);
         assertThat(services.calls().stream().filter(c -> c.equals("restart " + UNIT)).count()).isEqualTo(1);
     }
 
