@@ -3,6 +3,8 @@ package dev.calicodcos.kvstore;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.common.exception.ErrorCode;
+import io.etcd.jetcd.common.exception.EtcdException;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.maintenance.AlarmType;
 import io.etcd.jetcd.kv.TxnResponse;
@@ -143,7 +145,9 @@ public final class EtcdKvStore implements KvStore {
 
     /**
      * jetcd renews the lease (a third of its TTL apart) and ends the stream when etcd no longer has it
-     * or no renewal got through for a whole TTL: either end makes it lost.
+     * or no renewal got through for a whole TTL: either end makes it lost. A broken stream (etcd
+     * restarted, a connection reset) is not: jetcd opens a new one and renews on it, and etcd gives
+     * every lease a fresh TTL when it starts, so the keys stay.
      */
     private final class EtcdLease implements Lease {
         private final long id;
@@ -163,7 +167,9 @@ public final class EtcdKvStore implements KvStore {
 
                 @Override
                 public void onError(Throwable t) {
-                    lose();
+                    if (t instanceof EtcdException e && e.getErrorCode() == ErrorCode.NOT_FOUND) {
+                        lose();
+                    }
                 }
 
                 @Override

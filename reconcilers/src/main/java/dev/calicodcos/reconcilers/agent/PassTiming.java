@@ -16,8 +16,11 @@ import java.util.List;
  *     restarted service's stability period ends);
  * <li>steps waiting only for the leader (a restart grant, an earlier step's grant, a paused plan):
  *     {@code resync}; the grant or the resume arrives as a plan change, which wakes the agent;
- * <li>a failed step that waiting can fix ({@link StepReason#retryable()}), or a pass that failed
- *     outright (etcd unreachable): exponential backoff, 0.5 s doubling up to {@link #MAX_BACKOFF};
+ * <li>a failed step that waiting can fix ({@link StepReason#retryable()}): exponential backoff, 0.5 s
+ *     doubling up to {@link #MAX_BACKOFF};
+ * <li>a pass that failed outright (etcd unreachable): the same backoff, but never longer than a third
+ *     of the report's lease. Past the lease the report is gone and the agent shows LOST until the next
+ *     try gets through, so that try comes within seconds of etcd's return, not minutes;
  * <li>failed steps that only a person can fix (a checksum, a conflicting file): {@link #MAX_BACKOFF} at
  *     once, or {@code resync} if longer. Quick retries would only repeat the same failure (and its
  *     download); the spec fix comes as a plan change, and a fix on the host is seen within that time.
@@ -50,7 +53,13 @@ final class PassTiming {
     }
 
     /** After a pass that could not run or report at all. */
-    Duration afterError() {
+    Duration afterPassFailure() {
+        Duration backoff = afterError();
+        Duration third = config.leaseTtl().dividedBy(3);
+        return backoff.compareTo(third) < 0 ? backoff : third;
+    }
+
+    private Duration afterError() {
         return Duration.ofMillis(backoff.apply(++failedPasses));
     }
 

@@ -11,6 +11,7 @@ import dev.calicodcos.model.agent.StepReport;
 import dev.calicodcos.model.spec.StepName;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
 class PassTimingTest {
     private static final Duration RESYNC = Duration.ofSeconds(30);
     private static final Duration BUSY = Duration.ofSeconds(2);
+    private static final Duration LEASE_TTL = Duration.ofSeconds(15);
 
     private final PassTiming timing = timing(RESYNC);
 
@@ -35,6 +37,17 @@ class PassTimingTest {
             timing.after(dockerDown);
         }
         assertThat(timing.after(dockerDown)).isEqualTo(PassTiming.MAX_BACKOFF);
+    }
+
+    @Test
+    void aPassThatFailedOutrightIsRetriedWithBackoffButWithinAThirdOfTheReportsLease() {
+        List<Duration> waits = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            waits.add(timing.afterPassFailure());
+        }
+
+        assertThat(waits).startsWith(Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4));
+        assertThat(waits).as("the lease is %s", LEASE_TTL).endsWith(LEASE_TTL.dividedBy(3), LEASE_TTL.dividedBy(3));
     }
 
     @Test
@@ -106,7 +119,7 @@ class PassTimingTest {
 
     private static PassTiming timing(Duration resync) {
         return new PassTiming(new NodeAgentConfig("agent-1", new ClusterKeys(ClusterKeys.DEFAULT_PREFIX, "default"), resync, BUSY,
-                Duration.ofSeconds(15)));
+                LEASE_TTL));
     }
 
     private static StepReport failed(String reason) {
