@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,10 @@ import java.util.Set;
  * take one right now.
  */
 public final class FleetDecider {
+    /** Of two node agents on one agent, the one that stays: a running one, then the first launched. */
+    private static final Comparator<NodeAgentTask> KEEP_FIRST = Comparator
+            .comparing((NodeAgentTask t) -> t.state() != TaskState.TASK_RUNNING).thenComparing(NodeAgentTask::taskId);
+
     private FleetDecider() {}
 
     /**
@@ -55,7 +60,7 @@ public final class FleetDecider {
         Set<String> covered = new HashSet<>();
         List<NodeAgentTask> kill = new ArrayList<>();
         List<NodeAgentTask> outdated = new ArrayList<>();
-        boolean anyStarting = false;
+        Map<String, NodeAgentTask> kept = new HashMap<>();
         for (NodeAgentTask task : in.tasks()) {
             if (!task.live()) {
                 continue;
@@ -69,10 +74,22 @@ public final class FleetDecider {
             covered.add(task.agentId());
             if (!task.version().equals(in.version())) {
                 outdated.add(task);
-            } else if (task.state() != TaskState.TASK_RUNNING) {
-                anyStarting = true;
+                continue;
+            }
+            if (task.state() == TaskState.TASK_KILLING) {
+                continue;
+            }
+            // Two on one agent (launched by leaders that each missed the other's): one stays, a running one first.
+            NodeAgentTask other = kept.get(task.agentId());
+            if (other == null) {
+                kept.put(task.agentId(), task);
+            } else {
+                NodeAgentTask stays = KEEP_FIRST.compare(task, other) < 0 ? task : other;
+                kill.add(stays == task ? other : task);
+                kept.put(task.agentId(), stays);
             }
         }
+        boolean anyStarting = kept.values().stream().anyMatch(t -> t.state() != TaskState.TASK_RUNNING);
         // Rolling replacement: one outdated task at a time, and only while no other node agent is starting.
         boolean killing = in.tasks().stream().anyMatch(t -> t.state() == TaskState.TASK_KILLING);
         if (!outdated.isEmpty() && !anyStarting && !killing) {

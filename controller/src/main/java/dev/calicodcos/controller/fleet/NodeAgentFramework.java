@@ -69,6 +69,12 @@ public final class NodeAgentFramework implements SchedulerListener, NodeAgentFle
     private final Counter accepted;
     private final Counter declined;
     private Set<String> desired = Set.of();
+    /**
+     * Whether a pass of this leadership term has said which agents want a node agent. Until then the
+     * framework neither kills nor launches: a new leader knows no agent yet, and every task that
+     * reconciliation tells it of would look unwanted.
+     */
+    private boolean desiredKnown;
     private SchedulerDriver driver;
     private boolean launchesAllowed;
     /** Agents whose offers we refused since the last REVIVE: their filters may hide them from us. */
@@ -95,6 +101,7 @@ public final class NodeAgentFramework implements SchedulerListener, NodeAgentFle
     @Override
     public synchronized void lead() {
         if (driver == null) {
+            desiredKnown = false;
             launchesAllowed = false;
             downSince = clock.instant();
             downReason = "subscribing";
@@ -126,6 +133,7 @@ public final class NodeAgentFramework implements SchedulerListener, NodeAgentFle
     @Override
     public synchronized void setDesired(Set<String> agentIds) {
         desired = Set.copyOf(agentIds);
+        desiredKnown = true;
         act(List.of());
     }
 
@@ -140,6 +148,9 @@ public final class NodeAgentFramework implements SchedulerListener, NodeAgentFle
 
     @Override
     public synchronized void onEvent(SchedulerEvent event) {
+        if (driver == null) {
+            return; // stood down: the last events of the closed driver's stream mean nothing to a standby
+        }
         if (event instanceof SchedulerEvent.Subscribed subscribed) {
             LOG.info("subscribed frameworkId={}", subscribed.frameworkId());
             downSince = null;
@@ -156,7 +167,7 @@ public final class NodeAgentFramework implements SchedulerListener, NodeAgentFle
             act(List.of());
         } else if (event instanceof SchedulerEvent.Error error) {
             LOG.warn("framework error message={}", error.message());
-        } else if (event instanceof SchedulerEvent.Disconnected disconnected && driver != null) {
+        } else if (event instanceof SchedulerEvent.Disconnected disconnected) {
             downSince = downSince == null ? clock.instant() : downSince;
             downReason = disconnected.reason();
         }
@@ -202,6 +213,10 @@ public final class NodeAgentFramework implements SchedulerListener, NodeAgentFle
 
     private void act(List<Offer> offers) {
         if (driver == null) {
+            return;
+        }
+        if (!desiredKnown) {
+            decline(offers.stream().map(o -> new FleetDecider.Decline(o.id(), o.agentId(), FleetDecider.DeclineReason.NOT_SETTLED)).toList());
             return;
         }
         FleetDecider.Decision d = FleetDecider.decide(new FleetDecider.Input(desired, factory.version(), tasks.values(), offers,

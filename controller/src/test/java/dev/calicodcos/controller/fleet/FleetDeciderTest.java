@@ -96,6 +96,19 @@ class FleetDeciderTest {
     }
 
     @Test
+    void ofTwoNodeAgentsOnOneAgentKillsAllButOneKeepingARunningOne() {
+        NodeAgentTask first = new NodeAgentTask(NodeAgentTask.taskId("a1", "v2", 1), "a1", "v2", TaskState.TASK_STAGING);
+        NodeAgentTask running = new NodeAgentTask(NodeAgentTask.taskId("a1", "v2", 2), "a1", "v2", TaskState.TASK_RUNNING);
+        NodeAgentTask third = new NodeAgentTask(NodeAgentTask.taskId("a1", "v2", 3), "a1", "v2", TaskState.TASK_RUNNING);
+
+        FleetDecider.Decision d = decide(Set.of("a1"), List.of(first, running, third), List.of(offer("o1", "a1", 1, 1024)), true);
+
+        assertThat(d.kill()).containsExactlyInAnyOrder(first, third);
+        assertThat(d.launches()).isEmpty();
+        assertThat(d.wantOffers()).isFalse();
+    }
+
+    @Test
     void taskIdsRoundTripSoANewLeaderRecognisesItsTasks() {
         String id = NodeAgentTask.taskId("3f1b-S12", "0.1.0", 42);
 

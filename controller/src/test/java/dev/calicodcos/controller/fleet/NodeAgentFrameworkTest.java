@@ -1,6 +1,7 @@
 package dev.calicodcos.controller.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.awaitility.Awaitility.await;
 
 import dev.calicodcos.controller.mesos.Offer;
@@ -45,8 +46,8 @@ class NodeAgentFrameworkTest {
 
     /** Subscribed with {@code desired} known; the settle window is zero, so launches are allowed at once. */
     private void subscribe(String... desired) {
-        framework.setDesired(Set.of(desired));
         framework.lead();
+        framework.setDesired(Set.of(desired));
         framework.onEvent(new SchedulerEvent.Subscribed("fw", Duration.ofSeconds(15), Optional.empty()));
         await().atMost(WAIT).until(() -> driver.revives.get() == 1);    // launchable agents: filters of an earlier subscription go
     }
@@ -125,6 +126,37 @@ class NodeAgentFrameworkTest {
         assertThat(framework.problem(java.time.Instant.now().plusSeconds(3600))).isEmpty();
         framework.standDown();
         assertThat(framework.problem(java.time.Instant.now().plusSeconds(3600))).as("a standby has no subscription to miss").isEmpty();
+    }
+
+    @Test
+    void aNewLeaderKillsAndLaunchesNothingUntilItsFirstPassSaysWhichAgentsWantANodeAgent() {
+        framework.lead();
+        framework.onEvent(new SchedulerEvent.Subscribed("fw", Duration.ofSeconds(15), Optional.empty()));
+        String previousLeaders = NodeAgentTask.taskId("a1", factory.version(), 7);
+
+        framework.onEvent(update(previousLeaders, "a1", TaskState.TASK_RUNNING));    // implicit reconciliation's answer
+        framework.onEvent(offers("a2"));
+
+        assertThat(driver.kills).as("a1's node agent is not unwanted: nothing is known yet").isEmpty();
+        assertThat(driver.accepts).isEmpty();
+        assertThat(driver.declines).extracting(Call::agent).containsExactly("a2");
+
+        framework.setDesired(Set.of("a1", "a2"));
+        assertThat(driver.kills).isEmpty();
+        framework.setDesired(Set.of("a2"));
+        assertThat(driver.kills).containsExactly(previousLeaders);
+    }
+
+    @Test
+    void eventsTheClosedDriverStillDeliversAfterStandingDownAreIgnored() {
+        coverAll("a1");
+        framework.standDown();
+
+        assertThatCode(() -> {
+            framework.onEvent(new SchedulerEvent.Subscribed("fw", Duration.ofSeconds(15), Optional.empty()));
+            framework.onEvent(offers("a1"));
+        }).doesNotThrowAnyException();
+        assertThat(driver.declines).as("a standby answers no offer").isEmpty();
     }
 
     @Test
@@ -224,6 +256,7 @@ class NodeAgentFrameworkTest {
         final List<Call> declines = new CopyOnWriteArrayList<>();
         final AtomicInteger revives = new AtomicInteger();
         final AtomicInteger suppresses = new AtomicInteger();
+        final List<String> kills = new CopyOnWriteArrayList<>();
 
         @Override
         public void start() {}
@@ -250,7 +283,9 @@ class NodeAgentFrameworkTest {
         }
 
         @Override
-        public void kill(String taskId, Optional<String> agentId) {}
+        public void kill(String taskId, Optional<String> agentId) {
+            kills.add(taskId);
+        }
 
         @Override
         public void acknowledge(TaskStatus status) {}
