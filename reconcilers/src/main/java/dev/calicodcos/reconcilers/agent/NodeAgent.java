@@ -52,8 +52,15 @@ public final class NodeAgent implements AutoCloseable {
     /** The lease the report is written under; none before the first report. */
     private Optional<KvStore.Lease> lease = Optional.empty();
     private Optional<String> published = Optional.empty();
+    /** The revision of our last report write. */
+    private volatile long publishedAt;
     /** This agent's plan, kept by a watch: a pass reads it without a request. Set by {@link #run()}. */
     private WatchedKey plan;
+    /**
+     * This agent's report, kept by a watch: should it vanish while our lease lives (another node agent
+     * on this agent wrote it under its lease, then ended), the next pass writes it again.
+     */
+    private WatchedKey ownReport;
     /** The spec of the newest revision a plan referenced, read once per revision. */
     private Optional<SpecInForce> spec = Optional.empty();
 
@@ -68,8 +75,10 @@ public final class NodeAgent implements AutoCloseable {
     /** Runs passes until {@link #close()}; never throws for a failing step or a lost etcd. */
     public void run() {
         started = true;
-        try (WatchedKey watched = new WatchedKey(store, config.keys().plan(config.agentId()), wake::release)) {
-            plan = watched;
+        try (WatchedKey watchedPlan = new WatchedKey(store, config.keys().plan(config.agentId()), wake::release);
+             WatchedKey watchedReport = new WatchedKey(store, config.keys().report(config.agentId()), this::wakeIfReportDeleted)) {
+            plan = watchedPlan;
+            ownReport = watchedReport;
             while (!closed) {
                 Duration next = pass();
                 wake.tryAcquire(next.toMillis(), TimeUnit.MILLISECONDS);
@@ -104,7 +113,7 @@ public final class NodeAgent implements AutoCloseable {
             return runner.untilNextStable().map(stable -> stable.plus(STABLE_MARGIN)).filter(stable -> stable.compareTo(next) < 0)
                     .orElse(next);
         } catch (RuntimeException e) {
-            Duration wait = timing.afterError();
+            Duration wait = timing.afterPassFailure();
             passFailures.failed(Level.ERROR, "node agent pass failed, retrying agent=" + config.agentId()
                     + " in=" + wait.toMillis() + "ms", e);
             return wait;
@@ -146,18 +155,34 @@ public final class NodeAgent implements AutoCloseable {
         }
     }
 
-    /** Writes the report when it says something new (time stamps aside) or the lease was renewed. */
+    /** Our own writes change the report too: only its deletion is news that needs a pass. */
+    private void wakeIfReportDeleted() {
+        if (publishedAt > 0 && ownReport.deletedAfter(publishedAt)) {
+            wake.release();
+        }
+    }
+
+    /**
+     * Writes the report when it says something new (time stamps aside), the lease was renewed, or the
+     * report was deleted since our last write while the lease lived.
+     */
     private void publish(AgentReport report) {
         String comparable = codec.toJson(new AgentReport(report.agentId(), report.nodeAgentVersion(), report.specRevision(),
                 report.facts(), report.blockers(), report.steps(), Instant.EPOCH));
         boolean leaseLost = lease.map(KvStore.Lease::lost).orElse(true);
-        if (!leaseLost && published.equals(Optional.of(comparable))) {
+        ownReport.current(); // (re)starts the watch should it have ended
+        boolean deleted = publishedAt > 0 && ownReport.deletedAfter(publishedAt);
+        if (!leaseLost && !deleted && published.equals(Optional.of(comparable))) {
             return;
         }
         if (leaseLost) {
             renewLease();
+        } else if (deleted) {
+            LOG.warn("report deleted while its lease lives (another node agent on this agent ended?), writing it again agent={}",
+                    config.agentId());
         }
-        store.put(config.keys().report(config.agentId()), codec.toJson(report).getBytes(StandardCharsets.UTF_8), lease.orElseThrow());
+        publishedAt = store.put(config.keys().report(config.agentId()), codec.toJson(report).getBytes(StandardCharsets.UTF_8),
+                lease.orElseThrow());
         published = Optional.of(comparable);
     }
 

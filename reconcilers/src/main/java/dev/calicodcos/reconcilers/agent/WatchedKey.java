@@ -11,12 +11,14 @@ import java.util.Optional;
  * anew. {@code onChange} runs on every change and when the watch ends.
  *
  * <p>{@link #current()} is for one thread (the node agent's loop); the watch updates from the store's.
+ * {@link #deletedAfter(long)} only looks at what was seen, so the watch's own callback may call it.
  */
 final class WatchedKey implements AutoCloseable {
     private final KvStore store;
     private final String key;
     private final Runnable onChange;
-    private volatile Optional<byte[]> value = Optional.empty();
+    /** The value and the revision it was seen at, in one field so a reader never pairs one with the other's. */
+    private volatile Seen seen = new Seen(Optional.empty(), 0);
     private volatile boolean watching;
     private volatile long generation;
     private KvStore.Watch watch;
@@ -32,14 +34,24 @@ final class WatchedKey implements AutoCloseable {
         if (!watching) {
             readAndWatch();
         }
-        return value;
+        return seen.value();
+    }
+
+    /**
+     * Whether the key was last seen absent, at a revision after {@code revision} (a write of our own
+     * there): someone deleted it since. Never reads; a value the watch has not caught up with yet is
+     * older than the write and does not count.
+     */
+    boolean deletedAfter(long revision) {
+        Seen now = seen;
+        return now.value().isEmpty() && now.revision() > revision;
     }
 
     private void readAndWatch() {
         stopWatching();
         // A one-key page is a read that tells its revision: the key itself sorts first under its own prefix.
         KvStore.Page read = store.page(key, null, 1, 0);
-        value = Optional.ofNullable(read.entries().get(key)).map(Versioned::value);
+        seen = new Seen(Optional.ofNullable(read.entries().get(key)).map(Versioned::value), read.revision());
         long mine = ++generation;
         watching = true;
         watch = store.watchKey(key, read.revision() + 1, changes -> {
@@ -47,7 +59,7 @@ final class WatchedKey implements AutoCloseable {
                 return; // a watch this one replaced
             }
             for (KvStore.Change change : changes) {
-                value = change.value().map(Versioned::value);
+                seen = new Seen(change.value().map(Versioned::value), change.revision());
             }
             onChange.run();
         }, error -> {
@@ -64,6 +76,8 @@ final class WatchedKey implements AutoCloseable {
             watch = null;
         }
     }
+
+    private record Seen(Optional<byte[]> value, long revision) {}
 
     @Override
     public void close() {

@@ -149,6 +149,35 @@ class NodeAgentLoopTest {
     }
 
     @Test
+    void whenAnotherNodeAgentsLeaseTakesItsReportAlongItWritesItAgainUnderItsOwnLease() throws IOException {
+        start(NEVER);
+        writePlan(1);
+        awaitReport(1);
+        MemoryLease mine = store.leaseOf(reportKey).orElseThrow();
+        // A second node agent on this agent (a duplicate launch) writes the report under its lease, then ends.
+        KvStore.Lease duplicates = store.grantLease(LEASE_TTL, () -> { });
+        store.put(reportKey, store.get(reportKey).orElseThrow().value(), duplicates);
+
+        duplicates.close();
+
+        awaitReport(1);
+        assertThat(store.leaseOf(reportKey)).as("written again under the lease it kept").containsSame(mine);
+        assertThat(mine.lost()).isFalse();
+    }
+
+    @Test
+    void itsOwnReportWritesDoNotWakeItForAnotherPass() throws IOException {
+        start(NEVER);
+        writePlan(1);
+        awaitReport(1);
+        Instant lastPass = nodeAgent.lastReport().orElseThrow().updatedAt();
+
+        // The watch on its report sees the write it just made: that is no reason for a pass.
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+                .until(() -> nodeAgent.lastReport().orElseThrow().updatedAt().equals(lastPass));
+    }
+
+    @Test
     void closingRevokesTheLeaseSoTheReportGoesAtOnce() throws IOException {
         start(NEVER);
         writePlan(1);
