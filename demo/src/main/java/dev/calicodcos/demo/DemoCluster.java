@@ -51,6 +51,8 @@ import okhttp3.OkHttpClient;
  */
 public final class DemoCluster implements AutoCloseable {
     public static final String PREFIX = ClusterKeys.DEFAULT_PREFIX;
+    /** A system property: when true, closing leaves the work dir (host roots, task sandboxes and their logs) for a post-mortem. */
+    public static final String KEEP_WORK_DIR = "calico.dcos.demo.keepWorkDir";
 
     /**
      * @param agents     the simulated agents ({@link #agentSpecs(int)} gives the demo's mix)
@@ -298,6 +300,10 @@ public final class DemoCluster implements AutoCloseable {
                 // keep closing the rest
             }
         }
-        TempDirs.deleteRecursively(workDir);
+        if (Boolean.getBoolean(KEEP_WORK_DIR)) {
+            System.err.println("demo work dir kept (-D" + KEEP_WORK_DIR + "): " + workDir);
+        } else {
+            TempDirs.deleteRecursively(workDir);
+        }
     }
 }
