@@ -13,9 +13,11 @@ import dev.calicodcos.model.agent.StepPhase;
 import dev.calicodcos.model.spec.StepName;
 import dev.calicodcos.reconcilers.agent.StepRunner;
 import dev.calicodcos.reconcilers.step.CrashPoints;
+import dev.calicodcos.reconcilers.step.DisruptionLog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,6 +54,7 @@ class CrashResumeTest {
             assertThat(step(done, StepName.DOCKER_CLUSTER_STORE).phase()).isEqualTo(StepPhase.DONE);
             assertThat(agent.systemctl().restartsOf("docker")).isEqualTo(1);
             assertThat(agent.host().docker().info().clusterStore()).contains("etcd://127.0.0.1:23790");
+            assertWindowsClosedInTurn(agent);
         }
     }
 
@@ -68,7 +71,18 @@ class CrashResumeTest {
             assertThat(step(done, StepName.CNI).phase()).isEqualTo(StepPhase.DONE);
             assertThat(agent.systemctl().restartsOf("dcos-mesos-slave")).isEqualTo(1);
             assertThat(agent.host().files().list("/opt/mesosphere/etc/dcos/network/cni")).containsExactly("calico.cni");
+            assertWindowsClosedInTurn(agent);
         }
+    }
+
+    /**
+     * The host's disruption log says only what happened: every window it opens is closed before the
+     * next opens, also when the node agent died between opening one and issuing its restart (the
+     * restart never ran: that window ends, and the restart issued afterwards opens its own).
+     */
+    private static void assertWindowsClosedInTurn(TestHost agent) {
+        List<String> verbs = agent.read(DisruptionLog.PATH).lines().map(line -> line.split(" ")[1]).toList();
+        assertThat(String.join(" ", verbs)).matches("(begin end ?)+");
     }
 
     private static CrashPoints crashAt(String point) {

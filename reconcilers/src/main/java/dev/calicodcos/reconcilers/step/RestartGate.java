@@ -212,7 +212,9 @@ public final class RestartGate {
             // ActiveEnterTimestamp has second resolution: compare at that resolution.
             boolean tookEffect = active && !since.get().isBefore(marker.issuedAt().truncatedTo(ChronoUnit.SECONDS));
             if (active && !tookEffect) {
-                files.delete(path(step)); // crashed before systemctl restart ran: no restart happened
+                // Crashed before systemctl restart ran: no restart happened, so the window its log opened ends
+                // here (the next restart opens its own, and the budget check reads only what happened).
+                drop(marker, "not restarted: the node agent ended before it issued the restart");
                 return new Progress.None();
             }
             if (tookEffect) {

@@ -415,7 +415,8 @@ class CniRollbackTest {
         assertThat(List.of(content(CALICO), content(IPAM), content(CONFIG))).containsExactly("calico v1", "ipam v1", USER_CONFIG);
         assertThat(mode(CALICO)).isEqualTo("rwxr-x---");
         assertThat(agent.starts()).as("the granted restart and one rollback restart: " + agent.calls()).isEqualTo(2);
-        // A crash between "begin" and systemctl restart repeats the "begin" (one window for its readers).
-        assertThat(disruptions()).containsOnly("begin", "end").endsWith("end").containsOnlyOnce("end");
+        // Windows close in turn: a crash between "begin" and systemctl restart ends that window (no restart ran),
+        // and the restart issued afterwards opens its own.
+        assertThat(String.join(" ", disruptions())).matches("(begin end ?)+");
     }
 }
