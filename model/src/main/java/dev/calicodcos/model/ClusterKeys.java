@@ -36,6 +36,14 @@ public record ClusterKeys(String prefix, String cluster) {
         return clusterRoot() + "/control";
     }
 
+    /**
+     * Written by every new leader as its first write, fenced by its leadership: its revision follows
+     * every earlier leader's write, so a view that has seen it misses none of them. Holds when the term began.
+     */
+    public String term() {
+        return clusterRoot() + "/term";
+    }
+
     /** The machines the leader put in the Mesos maintenance schedule for {@code rollout.drain}, so a new leader can take them out. */
     public String drainedMachines() {
         return clusterRoot() + "/drained-machines";

@@ -132,7 +132,9 @@ public final class ClusterReconciler implements ReconcilePass {
 
     @Override
     public PassResult reconcile(KvStore.Fence fence) throws InterruptedException {
-        awaitCurrentView(fence);
+        if (!awaitCurrentView(fence)) {
+            return PassResult.notLeader();
+        }
         Planned planned;
         try {
             planned = view.read((world, changes) -> plan(world, changes, false));
@@ -253,17 +255,22 @@ public final class ClusterReconciler implements ReconcilePass {
     private record ReadSpec(long revision, ReadResult result) {}
 
     /**
-     * Waits until the view holds every write that matters: a new leadership term waits for the
-     * revision etcd is at now (every earlier leader's write precedes it) and plans everyone once;
-     * within a term the view must have seen this controller's own last write, or the budget would
-     * count grants that are missing. That includes a write whose answer was lost (an ambiguous
-     * commit: the connection dropped after etcd applied it, and the watch on it may have lost the
-     * change too), at the revision etcd shows for it.
+     * Waits until the view holds every write that matters: a new leadership term first writes its
+     * term key (fenced; every earlier leader's write precedes it), waits for the view to bring it back
+     * and plans everyone once; within a term the view must have seen this controller's own last write,
+     * or the budget would count grants that are missing. That includes a write whose answer was lost
+     * (an ambiguous commit: the connection dropped after etcd applied it, and the watch on it may have
+     * lost the change too), at the revision etcd shows for it. False when the fence failed: not leader.
      */
-    private void awaitCurrentView(KvStore.Fence fence) throws InterruptedException {
+    private boolean awaitCurrentView(KvStore.Fence fence) throws InterruptedException {
         long atLeast = lastWrite;
         if (!fence.equals(term)) {
-            atLeast = store.revision();
+            OptionalLong marked = store.markTerm(fence, clock.instant());
+            if (marked.isEmpty()) {
+                return false;
+            }
+            atLeast = marked.getAsLong();
+            lastWrite = atLeast;
             planner.newTerm();
             drains.ifPresent(MaintenanceDrains::newTerm);
             term = fence;
@@ -276,6 +283,7 @@ public final class ClusterReconciler implements ReconcilePass {
                     + OWN_WRITES.toSeconds() + "s", null);
         }
         unanswered = List.of();
+        return true;
     }
 
     private PassResult write(KvStore.Fence fence, Planned planned) {

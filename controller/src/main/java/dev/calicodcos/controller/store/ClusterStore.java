@@ -12,6 +12,7 @@ import dev.calicodcos.model.status.AgentStatus;
 import dev.calicodcos.model.status.ClusterStatus;
 import java.util.Collections;
 import java.util.HashMap;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -94,6 +95,17 @@ public final class ClusterStore {
             }
         }
         return newest;
+    }
+
+    /**
+     * Marks a new leadership term with a fenced write of {@link ClusterKeys#term()}. Returns its
+     * revision, which follows every earlier leader's write and which the controller's own watch
+     * brings back (etcd's current revision may be a key outside the cluster, such as the election's,
+     * that the watch never shows); empty when the fence failed.
+     */
+    public OptionalLong markTerm(KvStore.Fence fence, Instant since) {
+        String value = "{\"since\":\"" + since + "\",\"fence\":" + fence.createRevision() + "}";
+        return kv.commit(fence, List.of(new KvStore.Put(keys().term(), value.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
     }
 
     /** etcd's current revision: one small request, so a new leader need not re-read the cluster. */

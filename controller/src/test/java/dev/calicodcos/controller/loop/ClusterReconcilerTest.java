@@ -175,13 +175,24 @@ class ClusterReconcilerTest {
     }
 
     @Test
+    void aNewTermsFirstPassDoesNotWaitForAWriteOutsideTheClusterThatItsWatchNeverBrings() throws InterruptedException {
+        writtenBy(TERM_1);
+        // The new leader's campaign key: etcd's newest revision, outside the cluster prefix the view watches.
+        kv.put(keys.election() + "/replica-2", "replica-2".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(writtenBy(TERM_2)).first().isEqualTo(keys.term());
+        assertThat(last.outcome()).isNotEqualTo(PassResult.Outcome.NOT_LEADER);
+    }
+
+    @Test
     void aNewLeadershipTermPlansEveryoneAgainWithoutReReadingTheCluster() throws InterruptedException {
         writtenBy(TERM_1);
         long snapshots = view.snapshotsRead();
         int reads = kv.reads();
         kv.delete(keys.plan("agent-3")); // what a leader of a term in between did, for all this one knows
 
-        assertThat(writtenBy(TERM_2)).as("the next term re-plans everyone from the view").containsExactly(keys.plan("agent-3"));
+        assertThat(writtenBy(TERM_2)).as("the next term marks itself, then re-plans everyone from the view")
+                .containsExactly(keys.term(), keys.plan("agent-3"));
         assertThat(view.snapshotsRead()).as("snapshots read").isEqualTo(snapshots);
         assertThat(kv.reads() - reads).as("etcd reads for the new term").isZero();
     }
