@@ -38,6 +38,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Function;
@@ -57,6 +58,11 @@ public final class ClusterReconciler implements ReconcilePass {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterReconciler.class);
     /** How long a pass waits for the watch to bring back the previous pass's own writes. */
     private static final Duration OWN_WRITES = Duration.ofSeconds(10);
+    /** Every status event once, in the controller's log. */
+    private final EventLog events = new EventLog(e -> LOG.info("event reason={} agent={} step={} specRevision={} message={}", e.reason(),
+            Objects.requireNonNullElse(e.agentId(), "-"), Objects.requireNonNullElse(e.step(), "-"), e.specRevision(), e.message()));
+    /** A term began: the events in the stored status were an earlier leader's to tell. */
+    private boolean historyToSkip;
     /** The least time between two status documents that differ only in counts and events. */
     private static final Duration STATUS_INTERVAL = Duration.ofSeconds(1);
 
@@ -235,6 +241,10 @@ public final class ClusterReconciler implements ReconcilePass {
     }
 
     private Planned planned(ClusterSnapshot world, PlanDelta planned) {
+        if (historyToSkip) {
+            events.alreadyTold(world.statusDocument().map(ClusterStatus::events).orElse(List.of()));
+            historyToSkip = false;
+        }
         Instant now = clock.instant();
         PlanDelta delta = planned.withSummary(Readiness.withCondition(planned.summary(), fleetProblem.apply(now).stream().toList(),
                 world.statusDocument().orElse(ClusterStatus.empty()), now));
@@ -273,6 +283,7 @@ public final class ClusterReconciler implements ReconcilePass {
             lastWrite = atLeast;
             planner.newTerm();
             drains.ifPresent(MaintenanceDrains::newTerm);
+            historyToSkip = true;
             term = fence;
         }
         if (!unanswered.isEmpty()) {
@@ -303,6 +314,7 @@ public final class ClusterReconciler implements ReconcilePass {
             }
             lastWrite = revision.getAsLong();
             outcome = PassResult.Outcome.WROTE;
+            planned.delta().ifPresent(delta -> events.tell(delta.summary().events()));
             LOG.debug("wrote keys count={} revision={}", planned.batches().stream().mapToInt(List::size).sum(), lastWrite);
         }
         return new PassResult(outcome, planned.found(), planned.plannedAgents(), planned.statusLater());
