@@ -17,6 +17,7 @@ import dev.calicodcos.model.status.ClusterEvent;
 import dev.calicodcos.model.status.ClusterStatus;
 import dev.calicodcos.model.status.Condition;
 import dev.calicodcos.model.status.RolloutStatus;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -145,7 +146,8 @@ public final class Planner {
         } else {
             deletePlans.add(agentId);
             events.add(event(in, "AgentRemoved", agentId, null, "not listed by the Mesos master for "
-                    + in.goneGracePeriod().toSeconds() + "s; its plan and restart slot are released"));
+                    + Duration.between(since, in.now()).toSeconds() + "s (grace " + in.goneGracePeriod().toSeconds()
+                    + "s); its plan and restart slot are released"));
         }
     }
 

@@ -264,7 +264,14 @@ class PlannerTest {
 
         assertThat(restarted.deletePlans()).containsExactly("a1");
         assertThat(restarted.plans().get("a2").restartGrant()).isPresent();
-        assertThat(restarted.status().events()).extracting(ClusterEvent::reason).contains("AgentRemoved");
+        assertThat(restarted.status().events()).filteredOn(e -> e.reason().equals("AgentRemoved")).singleElement()
+                .extracting(ClusterEvent::message).as("how long it was gone, past the grace, not the grace alone")
+                .satisfies(message -> {
+                    java.util.regex.Matcher m = java.util.regex.Pattern.compile("not listed by the Mesos master for (\\d+)s \\(grace "
+                            + PlannerFixtures.GRACE.toSeconds() + "s\\); its plan and restart slot are released").matcher(message);
+                    assertThat(m.matches()).as(message).isTrue();
+                    assertThat(Long.parseLong(m.group(1))).isGreaterThan(PlannerFixtures.GRACE.toSeconds());
+                });
     }
 
     @Test
