@@ -7,6 +7,7 @@ import dev.calicodcos.model.agent.StepPhase;
 import dev.calicodcos.model.agent.StepReport;
 import dev.calicodcos.model.spec.StepName;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,13 +17,15 @@ import java.util.TreeMap;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
  * The one safety rule: at most {@code max} agents are disrupted at once. An agent holding a grant
  * takes a slot until its step is settled at the granted hash (a failed agent keeps it: its slot
  * stays taken), released early only when the node agent has moved on to another hash without
  * restarting; an agent that failed without a grant (and whose failure nobody accepted) takes a slot
- * too, as an unavailable DaemonSet pod does.
+ * too, as an unavailable DaemonSet pod does. So does an agent whose node agent reports a restart under
+ * way without holding a grant for it: the budget counts what the hosts do, not only what was granted.
  */
 final class RestartBudget {
     private RestartBudget() {}
@@ -53,9 +56,11 @@ final class RestartBudget {
         }));
         Map<String, RestartGrant> issued = new LinkedHashMap<>();
         if (mayGrant) {
-            long unhealthyWithoutGrant = unhealthy.stream().filter(id -> !grants.containsKey(id)).count();
+            Set<String> takenWithoutGrant = new HashSet<>(unhealthy);
+            takenWithoutGrant.addAll(restarting(reports));
+            takenWithoutGrant.removeAll(grants.keySet());
             for (Candidate c : candidates(reports, eligible, grants.keySet(), specRevision)) {
-                if (grants.size() + unhealthyWithoutGrant >= max) {
+                if (grants.size() + takenWithoutGrant.size() >= max) {
                     break;
                 }
                 if (!mayTakeSlot.test(c.agentId())) {
@@ -79,6 +84,14 @@ final class RestartBudget {
             return !step.phase().settled();
         }
         return step.phase() == StepPhase.RESTARTING;
+    }
+
+    /** Agents whose report says a step of theirs is restarting. */
+    private static Set<String> restarting(Map<String, AgentReport> reports) {
+        return reports.values().stream()
+                .filter(r -> r.steps().values().stream().anyMatch(s -> s.phase() == StepPhase.RESTARTING))
+                .map(AgentReport::agentId)
+                .collect(Collectors.toSet());
     }
 
     /** @param agent the whole report (its facts say what the restart stops) */

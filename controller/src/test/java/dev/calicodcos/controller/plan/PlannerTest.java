@@ -132,6 +132,21 @@ class PlannerTest {
     }
 
     @Test
+    void anAgentReportingARestartUnderWayWithoutAGrantTakesASlot() {
+        w.spec("rollout:\n  maxConcurrentRestarts: 1\n");
+        w.agents(privateAgent("a1"), privateAgent("a2"));
+        w.report("a1", PENDING, DOCKER_CLUSTER_STORE, RESTARTING);
+        w.report("a2", PENDING, DOCKER_CLUSTER_STORE, AWAITING_RESTART);
+
+        PlanResult result = w.round();
+
+        assertThat(result.plans().get("a1").restartGrant()).isEmpty();
+        assertThat(result.plans().get("a2").restartGrant()).as("the one slot is taken by a1's restart").isEmpty();
+        w.report("a1", DONE);
+        assertThat(w.round().plans().get("a2").restartGrant()).isPresent();
+    }
+
+    @Test
     void aFailedAgentKeepsItsSlot() {
         w.spec("rollout:\n  maxFailedAgents: 5\n");
         w.agents(privateAgent("a1"), privateAgent("a2"));
@@ -349,7 +364,10 @@ class PlannerTest {
         long maxSeen = 0;
         for (int round = 0; round < 500; round++) {
             String agent = "a" + random.nextInt(20);
-            w.report(agent, DONE, DOCKER_CLUSTER_STORE, phases[random.nextInt(phases.length)]);
+            StepPhase phase = phases[random.nextInt(phases.length)];
+            boolean granted = w.plans.containsKey(agent) && w.plans.get(agent).restartGrant().isPresent();
+            // a node agent restarts only with a grant (one restarting without is counted too, and would fill the budget)
+            w.report(agent, DONE, DOCKER_CLUSTER_STORE, phase == RESTARTING && !granted ? AWAITING_RESTART : phase);
             if (random.nextInt(50) == 0) {
                 w.spec("rollout:\n  maxConcurrentRestarts: 3\n  maxFailedAgents: 100\nnode:\n  image: calico/node:v" + round + "\n");
             }

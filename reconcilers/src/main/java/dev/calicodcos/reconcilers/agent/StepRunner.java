@@ -66,7 +66,7 @@ public final class StepRunner {
         if (!pre.blockers().isEmpty()) {
             String why = String.join("; ", blockerTexts(pre));
             for (StepReconciler step : steps) {
-                outcomes.put(step.name(), new StepOutcome(StepPhase.BLOCKED, hashOf(plan, step), Optional.empty(),
+                outcomes.put(step.name(), new StepOutcome(StepPhase.BLOCKED, reportedHash(plan, step), Optional.empty(),
                         Optional.of(pre.blockers().get(0).reason()), why));
             }
             return report(plan, pre, outcomes, previous);
@@ -76,7 +76,7 @@ public final class StepRunner {
         boolean blocked = false;
         for (StepReconciler step : reversed) {
             if (plan.uninstall() || !step.name().enabledIn(spec)) {
-                StepOutcome outcome = blocked ? pending(plan, step, "waiting for a later step's removal")
+                StepOutcome outcome = blocked ? notRun(plan, step, "waiting for a later step's removal")
                         : mayStart(plan, step) ? attempt(() -> step.remove(context), plan, step) : paused(plan, step, previous);
                 outcomes.put(step.name(), outcome);
                 blocked |= plan.uninstall() && !outcome.phase().settled();
@@ -88,7 +88,7 @@ public final class StepRunner {
                 if (!step.name().enabledIn(spec)) {
                     continue;
                 }
-                StepOutcome outcome = waitingFor.isPresent() ? pending(plan, step, "waiting for step " + waitingFor.get())
+                StepOutcome outcome = waitingFor.isPresent() ? notRun(plan, step, "waiting for step " + waitingFor.get())
                         : mayStart(plan, step) ? attempt(() -> step.reconcile(context), plan, step) : paused(plan, step, previous);
                 outcomes.put(step.name(), outcome);
                 if (waitingFor.isEmpty() && !outcome.phase().settled()) {
@@ -109,7 +109,31 @@ public final class StepRunner {
 
     /** A paused plan starts nothing new; a restart already under way finishes. */
     private boolean mayStart(AgentPlan plan, StepReconciler step) {
-        return !plan.paused() || gate.underWay(step.name()) || step.changeUnderWay();
+        return !plan.paused() || underWayAt(step).isPresent();
+    }
+
+    /** The desired hash of a restart or container change of this step still under way on the host, if one is. */
+    private Optional<String> underWayAt(StepReconciler step) {
+        return gate.underWayAt(step.name()).or(step::changeUnderWayAt);
+    }
+
+    /**
+     * The hash a step's report carries when the step itself does not say (not run, failed): that of
+     * a change still under way, so the leader keeps the slot it granted for it (a report at another
+     * hash releases it), else the plan's.
+     */
+    private String reportedHash(AgentPlan plan, StepReconciler step) {
+        return underWayAt(step).orElseGet(() -> hashOf(plan, step));
+    }
+
+    /**
+     * A step this pass does not run. While a change of its is under way the agent is still disturbed,
+     * so it reports that (at the change's hash) rather than a pending step, until a pass runs it again.
+     */
+    private StepOutcome notRun(AgentPlan plan, StepReconciler step, String why) {
+        return underWayAt(step)
+                .map(hash -> StepOutcome.restarting(hash, "a restart or container change is under way; " + why + " before it is followed up"))
+                .orElseGet(() -> pending(plan, step, why));
     }
 
     private StepOutcome paused(AgentPlan plan, StepReconciler step, Optional<AgentReport> previous) {
@@ -135,10 +159,10 @@ public final class StepRunner {
             return outcome;
         } catch (StepFailure failure) {
             log.failed(Level.WARN, "step failed step=" + step.name() + " reason=" + failure.reason(), failure);
-            return StepOutcome.failed(hashOf(plan, step), Optional.empty(), failure.reason(), failure.getMessage());
+            return StepOutcome.failed(reportedHash(plan, step), Optional.empty(), failure.reason(), failure.getMessage());
         } catch (RuntimeException unexpected) {
             log.failed(Level.ERROR, "step crashed step=" + step.name() + " reason=" + StepReason.INTERNAL, unexpected);
-            return StepOutcome.failed(hashOf(plan, step), Optional.empty(), StepReason.INTERNAL,
+            return StepOutcome.failed(reportedHash(plan, step), Optional.empty(), StepReason.INTERNAL,
                     unexpected.getClass().getSimpleName() + ": " + unexpected.getMessage());
         }
     }

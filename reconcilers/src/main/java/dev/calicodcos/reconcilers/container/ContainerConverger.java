@@ -280,9 +280,9 @@ public final class ContainerConverger {
                 "container " + desired.name() + " is not running (docker restarts it; see docker logs " + desired.name() + ")");
     }
 
-    /** Whether a change of this step's container is being watched or put back (a paused plan lets it finish). */
-    public boolean underWay(StepName step) {
-        return read(step).filter(swap -> !settledSwap(swap)).isPresent();
+    /** The desired hash of a change of this step's container being watched or put back, if one is (a paused plan lets it finish). */
+    public Optional<String> underWayAt(StepName step) {
+        return read(step).filter(swap -> !settledSwap(swap)).map(ContainerSwap::hash);
     }
 
     /**

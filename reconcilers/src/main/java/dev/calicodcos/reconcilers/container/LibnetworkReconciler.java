@@ -57,8 +57,8 @@ public final class LibnetworkReconciler implements StepReconciler {
     }
 
     @Override
-    public boolean changeUnderWay() {
-        return containers.underWay(name());
+    public Optional<String> changeUnderWayAt() {
+        return containers.underWayAt(name());
     }
 
     @Override

@@ -104,8 +104,8 @@ public final class NodeReconciler implements StepReconciler {
     }
 
     @Override
-    public boolean changeUnderWay() {
-        return containers.underWay(name());
+    public Optional<String> changeUnderWayAt() {
+        return containers.underWayAt(name());
     }
 
     @Override

@@ -464,9 +464,9 @@ public final class RestartGate {
         read(step).ifPresent(marker -> drop(marker, "done: " + marker.unit() + " active and stable"));
     }
 
-    /** A restart is in progress for this step (a settled rollback is not). */
-    public boolean underWay(StepName step) {
-        return read(step).filter(m -> !m.state().settled()).isPresent();
+    /** The desired hash of the restart in progress for this step, if one is (a settled rollback is not). */
+    public Optional<String> underWayAt(StepName step) {
+        return read(step).filter(m -> !m.state().settled()).map(Marker::hash);
     }
 
     /** Deletes the marker; a window still open (not settled by a rollback) ends here. */

@@ -37,7 +37,7 @@ public record StepOutcome(StepPhase phase, String desiredHash, Optional<String> 
                 "draining workloads until " + until + " (rollout.drain.timeout " + Durations.format(timeout) + "); then restarts " + unit);
     }
 
-        public static StepOutcome restarting(String desiredHash, String message) {
+    public static StepOutcome restarting(String desiredHash, String message) {
         return new StepOutcome(StepPhase.RESTARTING, desiredHash, Optional.empty(), Optional.empty(), message);
     }
 

@@ -1,6 +1,7 @@
 package dev.calicodcos.reconcilers.step;
 
 import dev.calicodcos.model.spec.StepName;
+import java.util.Optional;
 
 /**
  * One of the five steps. Each implementation also has a pure {@code render(spec, facts)} giving its
@@ -19,10 +20,11 @@ public interface StepReconciler {
     StepOutcome remove(StepContext context);
 
     /**
-     * A disruptive change of this step's own (not a service restart, which {@link RestartGate} tracks)
-     * is under way on the host: a paused plan still lets it finish.
+     * The desired hash of a disruptive change of this step's own (not a service restart, which
+     * {@link RestartGate} tracks) under way on the host, if one is: a paused plan still lets it
+     * finish, and the report names that hash while it goes on.
      */
-    default boolean changeUnderWay() {
-        return false;
+    default Optional<String> changeUnderWayAt() {
+        return Optional.empty();
     }
 }

@@ -102,7 +102,7 @@ class RestartGateTest {
         assertThat(waiting.message()).isEqualTo("draining workloads until " + until + " (rollout.drain.timeout 10m); then restarts docker");
         assertThat(gate.nextStableAt()).as("it looks again when the drain ends").contains(until);
         assertThat(services.calls()).isEmpty();
-        assertThat(gate.underWay(StepName.DOCKER_CLUSTER_STORE)).isFalse();
+        assertThat(gate.underWayAt(StepName.DOCKER_CLUSTER_STORE)).isEmpty();
 
         clock.advance(Duration.ofSeconds(90));
         assertThat(gate.restart(StepName.DOCKER_CLUSTER_STORE, "docker", "h1", Optional.empty(), draining).phase())
