@@ -75,7 +75,12 @@ class ChaosE2eTest {
                 chaos.done().get(FAULTS.window().plusMinutes(2).toSeconds(), TimeUnit.SECONDS);
                 chaos.note("every fault healed");
 
-                ClusterStatus converged = E2e.awaitReady(demo, Duration.ofMinutes(8));
+                E2e.awaitReady(demo, Duration.ofMinutes(8));
+                // A node agent the last fault killed leaves its report behind for up to a lease TTL, so its
+                // agent can look Ready before the controller has launched its successor: wait for that too.
+                await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> assertThat(demo.sim().agents())
+                        .allSatisfy(agent -> assertThat(agent.liveTasks()).as("node agents running on %s", agent.spec().hostname()).hasSize(1)));
+                ClusterStatus converged = E2e.awaitReady(demo, Duration.ofMinutes(3));
                 chaos.note("converged");
                 System.out.println("what was done:\n  " + String.join("\n  ", chaos.journal()));
 

@@ -25,10 +25,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.IntStream;
 
@@ -65,14 +67,22 @@ final class E2e {
     }
 
     /** The conditions and every agent not Ready (phase, message, steps), one line each: what a failing run prints. */
+    private static final Set<AgentPhase> TROUBLED = EnumSet.of(AgentPhase.FAILED, AgentPhase.BLOCKED, AgentPhase.LOST);
+
     static String notReady(DemoCluster demo) {
         return demo.status().map(status -> {
             StringBuilder out = new StringBuilder();
             status.conditions().forEach(c -> out.append("  ").append(c.type()).append('=').append(c.status()).append(' ')
                     .append(c.reason()).append(": ").append(c.message()).append('\n'));
-            status.agents().values().stream().filter(a -> a.phase() != dev.calicodcos.model.status.AgentPhase.READY)
+            // the ones that stop a rollout first: a long report is cut from the end
+            status.agents().values().stream().filter(a -> a.phase() != AgentPhase.READY)
+                    .sorted(Comparator.comparing((AgentStatus a) -> !TROUBLED.contains(a.phase())).thenComparing(AgentStatus::hostname))
                     .forEach(a -> out.append("  ").append(a.hostname()).append(' ').append(a.phase()).append(' ').append(a.message())
                             .append(' ').append(a.steps()).append('\n'));
+            out.append("the last events:\n");
+            List<ClusterEvent> events = status.events();
+            events.subList(Math.max(0, events.size() - 40), events.size()).forEach(e -> out.append("  ").append(e.time()).append(' ')
+                    .append(e.reason()).append(' ').append(e.agentId()).append(' ').append(e.step()).append(' ').append(e.message()).append('\n'));
             return out.toString();
         }).orElse("  (no status)");
     }
