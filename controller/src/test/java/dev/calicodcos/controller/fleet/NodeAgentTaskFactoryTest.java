@@ -37,6 +37,7 @@ class NodeAgentTaskFactoryTest {
         assertThat(task.command().shell()).isFalse();
         assertThat(task.command().value()).isEqualTo("calico-dcos-runtime/bin/java");
         assertThat(task.command().arguments().get(0)).isEqualTo("calico-dcos-runtime/bin/java");
+        assertThat(task.command().arguments()).as("JVM options before the jar").containsSubsequence("-XX:TieredStopAtLevel=1", "-jar");
         assertThat(task.command().arguments()).containsSubsequence("-jar", "calico-dcos.jar", "node", "--agent-id", "a1",
                 "--jar-sha256", JAR_SHA, "--runtime-sha256", RUNTIME_SHA, "--runtime-archive", "calico-dcos-runtime.tar.gz",
                 "--etcd-endpoints", "http://e:2379");
