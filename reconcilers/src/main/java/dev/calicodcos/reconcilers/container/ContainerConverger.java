@@ -41,7 +41,8 @@ import java.util.function.Function;
  *       without trying that hash again under the same grant.</li>
  * </ol>
  * A first install replaces nothing and needs no grant; it is gated the same way, and "putting it
- * back" means removing the container that never got ready.
+ * back" means removing the container that never got ready. One that vanishes (its node agent died
+ * before Docker created it, or someone removed it) is installed again: there is nothing to go back to.
  */
 public final class ContainerConverger {
     public static final String HASH_LABEL = "dev.calicodcos.config-hash";
@@ -94,17 +95,12 @@ public final class ContainerConverger {
         }
         if (current.isEmpty()) {
             docker.ensureImage(desired.image());
+            // Marked before Docker is asked, so that a node agent that dies half way creates or starts it after it restarts.
+            // A refusal leaves the mark: the next pass tries again, and no gate runs until the container was started.
             ContainerSwap first = new ContainerSwap(step, desired.hash(), Optional.empty(), Optional.empty(),
-                    ContainerSwap.State.STARTED, clock.instant(), "");
+                    ContainerSwap.State.REPLACING, clock.instant(), "");
             write(first);
-            try {
-                docker.run(toSpec(desired));
-            } catch (StepFailure refused) {
-                files.delete(path(step)); // nothing started: a plain failure to retry, not a gate to wait out
-                throw refused;
-            }
-            return StepOutcome.applying(desired.hash(), Optional.empty(),
-                    "container " + desired.name() + " created; waiting until it is ready");
+            return replace(first, desired);
         }
         Optional<RestartGrant> grant = context.plan().restartGrant().filter(g -> g.step() == step && g.desiredHash().equals(desired.hash()));
         if (grant.isEmpty()) {
@@ -160,20 +156,38 @@ public final class ContainerConverger {
             swap.previous().ifPresent(docker::run);
         }
         files.delete(path(swap.step()));
-        disruptions.end(swap.step(), swap.hash(), "superseded by a newer desired state");
+        if (swap.disruptive()) {
+            disruptions.end(swap.step(), swap.hash(), "superseded by a newer desired state");
+        }
         return Optional.empty();
     }
 
-    /** Removes what runs under the name unless it is already the new container, and starts the new one. */
+    /**
+     * Removes what runs under the name unless it is already the new container, and starts the new
+     * one; idempotent, so that a pass after a node agent died half way finishes it.
+     */
     private StepOutcome replace(ContainerSwap swap, ContainerDesired desired) {
         Optional<ContainerState> current = docker.inspect(desired.name());
-        boolean alreadyNew = current.map(c -> swap.hash().equals(c.labels().get(HASH_LABEL))).orElse(false);
-        if (!alreadyNew) {
+        Optional<ContainerState> created = current.filter(c -> swap.hash().equals(c.labels().get(HASH_LABEL)));
+        if (created.isEmpty()) {
             current.ifPresent(c -> docker.remove(c.id()));
             docker.run(toSpec(desired));
+        } else if (!created.get().running()) {
+            startCreated(created.get());
         }
         write(swap.to(ContainerSwap.State.STARTED, clock.instant(), ""));
-        return StepOutcome.restarting(desired.hash(), "replaced container " + desired.name() + "; waiting until it is ready and stable");
+        return swap.disruptive()
+                ? StepOutcome.restarting(desired.hash(), "replaced container " + desired.name() + "; waiting until it is ready and stable")
+                : StepOutcome.applying(desired.hash(), Optional.empty(), "container " + desired.name() + " created; waiting until it is ready");
+    }
+
+    /** A container created by a node agent that died before starting it; Docker refuses one it is restarting already. */
+    private void startCreated(ContainerState container) {
+        try {
+            docker.start(container.id());
+        } catch (StepFailure alreadyStarting) {
+            // the readiness gate judges it from here
+        }
     }
 
     /** The readiness gate: done after the checks held for the stability period; rollback after the restart timeout. */
@@ -199,6 +213,10 @@ public final class ContainerConverger {
                     + rollout.stabilityPeriod()));
         }
         readySince.remove(swap.step());
+        if (current.isEmpty() && !swap.disruptive()) {
+            files.delete(path(swap.step())); // a first install removed under our feet: nothing to roll back to, so install again
+            return Optional.empty();
+        }
         if (now.isAfter(swap.since().plus(rollout.restartTimeout()))) {
             String why = "container " + desired.name() + " was not ready " + rollout.restartTimeout() + " after it started: "
                     + problem.get();
@@ -280,9 +298,12 @@ public final class ContainerConverger {
                 "container " + desired.name() + " is not running (docker restarts it; see docker logs " + desired.name() + ")");
     }
 
-    /** The desired hash of a change of this step's container being watched or put back, if one is (a paused plan lets it finish). */
+    /**
+     * The desired hash of a replacement of this step's container being watched or put back, if one
+     * is (a paused plan lets it finish). A first install disturbs nothing and holds no slot: not one.
+     */
     public Optional<String> underWayAt(StepName step) {
-        return read(step).filter(swap -> !settledSwap(swap)).map(ContainerSwap::hash);
+        return read(step).filter(swap -> swap.disruptive() && !settledSwap(swap)).map(ContainerSwap::hash);
     }
 
     /**

@@ -20,7 +20,7 @@ record ContainerSwap(StepName step, String hash, Optional<ContainerSpec> previou
                      Instant since, String message) {
 
     enum State {
-        /** The new image is present; the old container is about to be removed and the new one started. */
+        /** The new image is present; the old container (if any) is about to be removed and the new one created and started. */
         REPLACING,
         /** The new container was started; its readiness gate is being watched. */
         STARTED,

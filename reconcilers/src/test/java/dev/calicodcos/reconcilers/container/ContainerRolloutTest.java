@@ -115,6 +115,49 @@ class ContainerRolloutTest {
     }
 
     @Test
+    void aFirstInstallWhoseContainerVanishedBeforeItsGateHeldIsCreatedAgainNotRolledBack() {
+        // The node agent died after marking the install and before Docker created the container (or someone removed it).
+        ResolvedPlan plan = plan(OLD);
+        pass(plan);
+        docker.remove(docker.inspect(NodeReconciler.CONTAINER).orElseThrow().id());
+        clock.advance(Duration.ofMinutes(2).plusSeconds(1));
+
+        StepOutcome again = pass(plan);
+
+        assertThat(again.phase()).as("nothing ran before: there is nothing to roll back to").isEqualTo(StepPhase.APPLYING);
+        assertThat(again.message()).contains("created; waiting until it is ready");
+        assertThat(docker.inspect(NodeReconciler.CONTAINER)).isPresent();
+        pass(plan);
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(pass(plan).phase()).isEqualTo(StepPhase.DONE);
+    }
+
+    @Test
+    void aNodeAgentThatDiedBetweenCreatingAndStartingAFirstInstallStartsIt() {
+        ResolvedPlan plan = plan(OLD);
+        pass(plan);
+        docker.crash(NodeReconciler.CONTAINER); // created, never started
+        rewrite(root.resolve("var/lib/calico-dcos/containers/node.json"), "\"STARTED\"", "\"REPLACING\"");
+        clock.advance(Duration.ofMinutes(2).plusSeconds(1));
+
+        StepOutcome resumed = pass(plan);
+
+        assertThat(resumed.phase()).isEqualTo(StepPhase.APPLYING);
+        assertThat(docker.inspect(NodeReconciler.CONTAINER).orElseThrow().running()).isTrue();
+        assertThat(docker.journal).as("the container it created is started, not created twice").containsOnlyOnce("run calico-node " + OLD);
+        pass(plan);
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(pass(plan).phase()).isEqualTo(StepPhase.DONE);
+    }
+
+    @Test
+    void aFirstInstallUnderWayIsNotReportedAsADisruptiveChange() {
+        pass(plan(OLD));
+
+        assertThat(node.changeUnderWayAt()).as("no slot is held for it").isEmpty();
+    }
+
+    @Test
     void replacingARunningContainerWaitsForAGrantAndTouchesNothingMeanwhile() {
         ContainerState before = installed();
 

@@ -80,6 +80,8 @@ final class InMemoryDocker implements DockerEngine {
 
     @Override
     public void start(String id) {
+        containers.replaceAll((name, c) -> c.id().equals(id)
+                ? new ContainerState(c.id(), c.image(), c.imageId(), c.labels(), true, c.definition()) : c);
         journal.add("start " + id);
     }
 
