@@ -10,9 +10,9 @@ import dev.calicodcos.model.agent.AgentReport;
 import dev.calicodcos.model.agent.SpecInForce;
 import dev.calicodcos.model.status.AgentStatus;
 import dev.calicodcos.model.status.ClusterStatus;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.HashMap;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -104,13 +104,12 @@ public final class ClusterStore {
      * that the watch never shows); empty when the fence failed.
      */
     public OptionalLong markTerm(KvStore.Fence fence, Instant since) {
-        String value = "{\"since\":\"" + since + "\",\"fence\":" + fence.createRevision() + "}";
-        return kv.commit(fence, List.of(new KvStore.Put(keys().term(), value.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        Term term = new Term(since, fence.createRevision());
+        return kv.commit(fence, List.of(new KvStore.Put(keys().term(), documents.encode(term))));
     }
 
-    /** etcd's current revision: one small request, so a new leader need not re-read the cluster. */
-    public long revision() {
-        return kv.revision();
+    /** The value of the term key: when the term began, and the leader's fence (its election key's create revision). */
+    record Term(Instant since, long fence) {
     }
 
     /** The status document alone (one read): conditions, counts, rollout, events; no agent rows. */

@@ -81,6 +81,18 @@ class ClusterStoreTest {
     }
 
     @Test
+    void aTermIsMarkedWithItsStartAndFenceAndADeposedLeaderCannotMarkOne() {
+        assertThat(store.markTerm(LEADER, T0)).isPresent();
+
+        String term = new String(kv.get(keys.term()).orElseThrow().value(), StandardCharsets.UTF_8);
+        assertThat(term).isEqualTo("{\"since\":\"2026-12-01T10:00:00Z\",\"fence\":1}");
+
+        kv.depose(LEADER);
+        assertThat(store.markTerm(LEADER, T0.plusSeconds(60))).isEmpty();
+        assertThat(new String(kv.get(keys.term()).orElseThrow().value(), StandardCharsets.UTF_8)).isEqualTo(term);
+    }
+
+    @Test
     void theStatusDocumentStaysBoundedAndEachAgentsRowIsItsOwnKey() {
         Map<String, AgentStatus> rows = IntStream.range(0, 500).mapToObj(i -> row("agent-" + i, AgentPhase.READY))
                 .collect(Collectors.toMap(AgentStatus::agentId, r -> r));
