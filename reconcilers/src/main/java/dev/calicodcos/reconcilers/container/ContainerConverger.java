@@ -127,8 +127,7 @@ public final class ContainerConverger {
     private Optional<StepOutcome> resume(ContainerSwap swap, ContainerDesired desired,
                                          Function<Map<String, String>, List<ReadinessCheck>> readiness, StepContext context) {
         return switch (swap.state()) {
-            case REPLACING -> swap.hash().equals(desired.hash()) ? Optional.of(replace(swap, desired).withNote("resumed"))
-                    : abandon(swap, desired);
+            case REPLACING -> swap.hash().equals(desired.hash()) ? Optional.of(resumeReplacing(swap, desired)) : abandon(swap, desired);
             case STARTED -> gate(swap, desired, readiness, context.spec().rollout());
             case ROLLING_BACK -> Optional.of(rollBack(swap, desired, readiness, context.spec().rollout()));
             case ROLLED_BACK, ROLLBACK_FAILED -> {
@@ -144,6 +143,15 @@ public final class ContainerConverger {
                         swap.message()));
             }
         };
+    }
+
+    /** A replacement (or first install) whose node agent died before it was started; a repeated begin is the same window. */
+    private StepOutcome resumeReplacing(ContainerSwap swap, ContainerDesired desired) {
+        if (swap.disruptive()) {
+            // the node agent may have died between marking the change and logging its window
+            disruptions.begin(swap.step(), swap.hash(), "replace container " + desired.name() + " (resumed)");
+        }
+        return replace(swap, desired).withNote("resumed");
     }
 
     /**

@@ -253,6 +253,29 @@ class ContainerRolloutTest {
     }
 
     @Test
+    void aNodeAgentThatDiedBeforeLoggingItsReplacementLogsTheWindowWhenItResumes() throws IOException {
+        ContainerState before = installed();
+        ResolvedPlan plan = plan(NEW);
+        ResolvedPlan withGrant = granted(plan, pass(plan), clock.instant());
+        pass(withGrant);
+        // As if the node agent had died right after marking the replacement: the old container runs, no window is logged.
+        docker.remove(docker.inspect(NodeReconciler.CONTAINER).orElseThrow().id());
+        docker.run(before.definition());
+        rewrite(root.resolve("var/lib/calico-dcos/containers/node.json"), "\"STARTED\"", "\"REPLACING\"");
+        Files.delete(root.resolve(DisruptionLog.PATH.substring(1)));
+
+        assertThat(pass(withGrant).message()).startsWith("resumed");
+        clock.advance(Duration.ofSeconds(10));
+        pass(withGrant);
+        clock.advance(Duration.ofSeconds(10));
+
+        assertThat(pass(withGrant).phase()).isEqualTo(StepPhase.DONE);
+        assertThat(disruptions()).hasSize(2);
+        assertThat(disruptions().get(0)).contains(" begin node ", "(resumed)");
+        assertThat(disruptions().get(1)).contains(" end node ", "ready and stable");
+    }
+
+    @Test
     void aNewerSpecDuringTheGateWaitsForTheWindowToEndAndThenForItsOwnGrant() {
         installed();
         ResolvedPlan plan = plan(NEW);
