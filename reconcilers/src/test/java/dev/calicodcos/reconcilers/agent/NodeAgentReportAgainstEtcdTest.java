@@ -18,6 +18,8 @@ import dev.calicodcos.reconcilers.TestHost;
 import dev.calicodcos.reconcilers.TestSpecs;
 import dev.calicodcos.testkit.EtcdServer;
 import dev.calicodcos.testkit.TcpProxy;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,6 +30,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -85,8 +88,9 @@ class NodeAgentReportAgainstEtcdTest {
     }
 
     @Test
-    void anEtcdRestartDoesNotTakeTheReportAway() {
+    void anEtcdRestartDoesNotTakeTheReportAway() throws Exception {
         List<KvStore.Change> changes = watchReport();
+        long lease = leaseOfReport();
 
         etcd.restart();
 
@@ -94,6 +98,7 @@ class NodeAgentReportAgainstEtcdTest {
         await().during(LEASE_TTL.plusSeconds(3)).atMost(LEASE_TTL.plusSeconds(20)).ignoreExceptions()
                 .until(() -> direct.get(reportKey).isPresent());
         assertThat(changes).as("the report's changes: a rewrite is fine, a deletion is not").noneMatch(c -> c.value().isEmpty());
+        assertThat(leaseOfReport()).as("the same lease: a break of the keep-alive stream is not a lost lease").isEqualTo(lease);
     }
 
     @Test
@@ -107,6 +112,14 @@ class NodeAgentReportAgainstEtcdTest {
 
         await().atMost(Duration.ofSeconds(30)).until(() -> direct.get(reportKey).isPresent());
         System.out.println("report back " + Duration.between(back, Instant.now()).toMillis() + " ms after etcd was reachable again");
+    }
+
+    /** The lease the report is attached to, which {@link KvStore} does not show. */
+    private long leaseOfReport() throws Exception {
+        try (Client raw = EtcdClients.connect(EtcdOptions.plain(etcd.endpoint()))) {
+            return raw.getKVClient().get(ByteSequence.from(reportKey, StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS)
+                    .getKvs().get(0).getLease();
+        }
     }
 
     private List<KvStore.Change> watchReport() {
