@@ -3,10 +3,13 @@ package dev.calicodcos.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.google.protobuf.ByteString;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
 import org.apache.mesos.v1.Protos;
 import org.apache.mesos.v1.Protos.TaskState;
 import org.apache.mesos.v1.scheduler.Protos.Call;
@@ -191,4 +194,49 @@ class FailoverTest {
         }
     }
 
+    @Test
+    void aTaskStoppedAsSoonAsItReportsRunningEnds() throws Exception {
+        // Mesos sends TASK_RUNNING once the command is forked, so a SIGTERM from then on reaches the command
+        // (here the container's init forks it: a signal sent while the init is still starting must not be lost).
+        try (TestScheduler scheduler = new TestScheduler(cluster.masterUrl())) {
+            scheduler.subscribe(TestScheduler.multiRole("calico").build());
+            Protos.Offer offer = await().atMost(Duration.ofSeconds(10)).until(() -> scheduler.offers(o -> true), l -> !l.isEmpty()).get(0);
+            int tasks = 5;
+            Protos.TaskInfo.Builder[] launches = new Protos.TaskInfo.Builder[tasks];
+            for (int i = 0; i < tasks; i++) {
+                launches[i] = Tasks.task("early-" + i, offer, Tasks.shell("sleep 600"));
+            }
+            scheduler.call(Tasks.launch(offer, launches));
+
+            Set<ByteString> acknowledged = new HashSet<>();
+            for (int i = 0; i < tasks; i++) {
+                String id = "early-" + i;
+                // each update is sent once the one before it was acknowledged: acknowledge at once and stop the task the
+                // moment it says it runs
+                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1)).until(() -> {
+                    acknowledge(scheduler, id, acknowledged);
+                    return scheduler.updates(id).stream().anyMatch(s -> s.getState() == TaskState.TASK_RUNNING);
+                });
+                cluster.faults().terminateTask(id);
+            }
+
+            for (int i = 0; i < tasks; i++) {
+                String id = "early-" + i;
+                await(id + " ended").atMost(Duration.ofSeconds(10)).until(() -> {
+                    acknowledge(scheduler, id, acknowledged);
+                    return scheduler.updates(id).stream()
+                            .anyMatch(s -> s.getState() == TaskState.TASK_FAILED && s.getMessage().contains("signal Terminated"));
+                });
+            }
+        }
+    }
+
+    /** Acknowledges every update of the task not acknowledged yet: the next one is sent only then. */
+    private static void acknowledge(TestScheduler scheduler, String taskId, Set<ByteString> acknowledged) throws Exception {
+        for (Protos.TaskStatus status : scheduler.updates(taskId)) {
+            if (acknowledged.add(status.getUuid())) {
+                scheduler.acknowledge(status);
+            }
+        }
+    }
 }

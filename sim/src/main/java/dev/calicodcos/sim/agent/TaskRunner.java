@@ -40,6 +40,8 @@ import org.slf4j.LoggerFactory;
 final class TaskRunner {
     private static final Logger LOG = LoggerFactory.getLogger(TaskRunner.class);
     static final Duration DEFAULT_GRACE = Duration.ofSeconds(3);
+    /** How long the container's init may take to fork the command before RUNNING is sent anyway. */
+    private static final Duration COMMAND_START = Duration.ofSeconds(10);
 
     /**
      * What a task needs from its agent. {@code host} starts the agent's host side if need be: it is called on the
@@ -119,6 +121,7 @@ final class TaskRunner {
             }
             started = process;
         }
+        started.awaitCommand(COMMAND_START); // as Mesos' executor, which reports RUNNING once it forked the command
         send(status(TaskState.TASK_RUNNING, TaskStatus.Source.SOURCE_EXECUTOR).setContainerStatus(
                 Protos.ContainerStatus.newBuilder().setContainerId(Protos.ContainerID.newBuilder().setValue(containerId))
                         .addNetworkInfos(Protos.NetworkInfo.newBuilder().addIpAddresses(

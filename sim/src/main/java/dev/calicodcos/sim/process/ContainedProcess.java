@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A started container: the outer process (unshare, or the init itself without PID namespaces), the
@@ -39,6 +41,17 @@ public final class ContainedProcess {
         return init().flatMap(i -> i.children().filter(ProcessHandle::isAlive)
                 .min(Comparator.comparing((ProcessHandle h) -> h.info().startInstant().orElse(Instant.MAX))
                         .thenComparingLong(ProcessHandle::pid)));
+    }
+
+    /**
+     * Waits (at most {@code timeout}) until the init has forked the command, or the container ended. A
+     * signal sent before that would find no command to reach; Mesos reports TASK_RUNNING only after it.
+     */
+    public void awaitCommand(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (main().isEmpty() && outer.isAlive() && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(Duration.ofMillis(2).toNanos());
+        }
     }
 
     public boolean isAlive() {

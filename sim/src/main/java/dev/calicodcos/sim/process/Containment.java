@@ -45,6 +45,9 @@ public final class Containment {
             delete $ENV{PERL_BADLANG} if $dropBadlang;
             my @forwarded = qw(TERM INT HUP QUIT USR1 USR2);
             $SIG{$_} = sub {} for @forwarded;
+            # held across the fork: one sent to the command before it has its default handling back is not lost
+            my $held = POSIX::SigSet->new(map { POSIX->can("SIG$_")->() } @forwarded);
+            POSIX::sigprocmask(POSIX::SIG_BLOCK(), $held);
             my $main = fork();
             if (!defined $main) {
                 print STDERR "Failed to fork: $!\\n";
@@ -52,10 +55,12 @@ public final class Containment {
             }
             if ($main == 0) {
                 $SIG{$_} = 'DEFAULT' for @forwarded;
+                POSIX::sigprocmask(POSIX::SIG_UNBLOCK(), $held);
                 { no warnings 'exec'; exec { $exe } @argv; }
                 print STDERR "Failed to execute '$exe': $!\\n";
                 POSIX::_exit(1);
             }
+            POSIX::sigprocmask(POSIX::SIG_UNBLOCK(), $held);
             while (1) {
                 my $pid = waitpid(-1, 0);
                 if ($pid == $main) {

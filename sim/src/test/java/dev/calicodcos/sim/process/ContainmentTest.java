@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import dev.calicodcos.sim.TestProcesses;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,22 @@ class ContainmentTest {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> TestProcesses.sleeping(token).isEmpty());
         assertThat(p.waitFor()).isEqualTo(137);
+    }
+
+    @Test
+    void aSigtermSentAsSoonAsTheCommandIsForkedEndsIt() throws Exception {
+        // Mesos reports TASK_RUNNING once it forked the command, and a SIGTERM from then on reaches it, even one
+        // that comes before the command has its default signal handling back from the init.
+        for (Containment containment : List.of(Containment.probe(dir.resolve("init")), Containment.withoutNamespaces(dir.resolve("tree")))) {
+            for (int i = 0; i < 5; i++) {
+                ContainedProcess p = start(containment, "sleep 600", "early-" + i);
+                p.awaitCommand(Duration.ofSeconds(10));
+
+                p.terminate();
+
+                assertThat(p.onExit().get(10, TimeUnit.SECONDS).exitValue()).as("ended by SIGTERM (%s)", containment).isEqualTo(143);
+            }
+        }
     }
 
     @Test
