@@ -12,11 +12,13 @@ import dev.calicodcos.sim.AgentSpec;
 import dev.calicodcos.sim.agent.HostRoot;
 import dev.calicodcos.sim.master.Http;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -25,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -146,19 +149,12 @@ public final class DockerEngineFake implements AutoCloseable {
         }
         Optional<String> problem = loadConfig();
         if (problem.isPresent()) {
-            state = DaemonState.FAILED;
-            lastFailure = problem.get();
-            LOG.info("docker failed to start agent={} reason={}", spec.hostname(), problem.get());
-            events.daemon("failed", problem.get());
-            return problem;
+            return failedToStart(problem.get());
         }
         try {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 32);
+            server = listen();
         } catch (IOException e) {
-            state = DaemonState.FAILED;
-            lastFailure = "cannot bind 127.0.0.1:" + port + ": " + e.getMessage();
-            events.daemon("failed", lastFailure);
-            return Optional.of(lastFailure);
+            return failedToStart("cannot bind 127.0.0.1:" + port + ": " + e.getMessage());
         }
         server.setExecutor(executor);
         server.createContext("/", this::dispatch);
@@ -175,6 +171,33 @@ public final class DockerEngineFake implements AutoCloseable {
             }
         }
         return Optional.empty();
+    }
+
+    /** Why dockerd did not start, where a test run shows it (a real one logs it to its journal). */
+    private Optional<String> failedToStart(String why) {
+        state = DaemonState.FAILED;
+        lastFailure = why;
+        LOG.warn("docker failed to start agent={} reason={}", spec.hostname(), why);
+        events.daemon("failed", why);
+        return Optional.of(why);
+    }
+
+    /**
+     * The daemon's socket. dockerd re-creates its unix socket on every start, so its previous instance never
+     * stands in its way; this TCP stand-in may find the port still held for a moment after a restart.
+     */
+    private HttpServer listen() throws IOException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        while (true) {
+            try {
+                return HttpServer.create(new InetSocketAddress("127.0.0.1", port), 32);
+            } catch (BindException held) {
+                if (port == 0 || System.nanoTime() > deadline) {
+                    throw held;
+                }
+                LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+            }
+        }
     }
 
     /**
