@@ -33,6 +33,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.IntStream;
+import org.awaitility.core.ConditionTimeoutException;
 
 /** What the end-to-end tests look at: the jars, convergence, agents' host roots, Docker fakes and systemctl logs. */
 final class E2e {
@@ -57,12 +58,16 @@ final class E2e {
         return DemoCluster.Options.defaults(agents, jar());
     }
 
-    /** Waits until the newest spec revision is Ready and returns that status. */
+    /** Waits until the newest spec revision is Ready and returns that status; on timeout, says what was not. */
     static ClusterStatus awaitReady(DemoCluster demo, Duration timeout) {
         long revision = demo.specRevision();
-        await().atMost(timeout).pollInterval(Duration.ofMillis(250)).until(() -> demo.status()
-                .filter(s -> s.observedGeneration() == revision && s.appliedGeneration() == revision && s.isTrue(Condition.READY))
-                .isPresent());
+        try {
+            await().atMost(timeout).pollInterval(Duration.ofMillis(250)).until(() -> demo.status()
+                    .filter(s -> s.observedGeneration() == revision && s.appliedGeneration() == revision && s.isTrue(Condition.READY))
+                    .isPresent());
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("spec revision " + revision + " not Ready within " + timeout + ":\n" + notReady(demo), e);
+        }
         return demo.status().orElseThrow();
     }
 
