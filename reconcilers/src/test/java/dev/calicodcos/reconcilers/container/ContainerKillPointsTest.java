@@ -91,12 +91,7 @@ class ContainerKillPointsTest {
         try {
             converge(new NodeReconciler(converger(root, docker)), ignored -> plan(OLD));
             docker.journal.clear();
-            ResolvedPlan plan = plan(NEW);
-            // the leader grants the hash the agent asks for; the grant stays until the agent is done
-            Function<StepOutcome, ResolvedPlan> leader = last -> last == null || last.phase() != StepPhase.AWAITING_RESTART ? plan
-                    : plan.withRestartGrant(Optional.of(new RestartGrant(StepName.NODE, last.desiredHash(), clock.instant())));
-
-            List<StepOutcome> seen = runKilledThenResumed(root, kill, new Granting(leader));
+            List<StepOutcome> seen = runKilledThenResumed(root, kill, new GrantingLeader(plan(NEW)));
 
             assertThat(seen).extracting(StepOutcome::phase).doesNotContain(StepPhase.FAILED).last().isEqualTo(StepPhase.DONE);
             assertThat(docker.inspect(NodeReconciler.CONTAINER).orElseThrow().image()).isEqualTo(NEW);
@@ -150,25 +145,20 @@ class ContainerKillPointsTest {
         return Files.exists(log) ? Files.readAllLines(log) : List.of();
     }
 
-    /** Keeps a grant once given, as the leader does until the agent reports the step done. */
-    private static final class Granting implements Function<StepOutcome, ResolvedPlan> {
-        private final Function<StepOutcome, ResolvedPlan> leader;
-        private ResolvedPlan granted;
+    /** Grants the hash the agent asks a restart for, and keeps the grant, as the leader does until the agent is done. */
+    private final class GrantingLeader implements Function<StepOutcome, ResolvedPlan> {
+        private ResolvedPlan plan;
 
-        Granting(Function<StepOutcome, ResolvedPlan> leader) {
-            this.leader = leader;
+        GrantingLeader(ResolvedPlan plan) {
+            this.plan = plan;
         }
 
         @Override
         public ResolvedPlan apply(StepOutcome last) {
-            if (granted == null) {
-                ResolvedPlan plan = leader.apply(last);
-                if (plan.plan().restartGrant().isPresent()) {
-                    granted = plan;
-                }
-                return plan;
+            if (plan.plan().restartGrant().isEmpty() && last != null && last.phase() == StepPhase.AWAITING_RESTART) {
+                plan = plan.withRestartGrant(Optional.of(new RestartGrant(StepName.NODE, last.desiredHash(), clock.instant())));
             }
-            return granted;
+            return plan;
         }
     }
 
